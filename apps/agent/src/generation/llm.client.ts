@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
+import { sleep } from '@app/sample-kit';
+import { TraceService, Traced } from '@app/telemetry';
+
+export interface Completion {
+  model: string;
+  provider: string;
+  text: string;
+  usage: { prompt_tokens: number; completion_tokens: number };
+}
+
+const MODEL = 'gpt-4o-mini';
+const PROVIDER = 'openai';
+
+/** A simulated LLM: a little latency and token counts that grow with the prompt. */
+@Injectable()
+export class LlmClient {
+  constructor(private readonly traces: TraceService) {}
+
+  @Traced({ name: 'chat gpt-4o-mini', kind: SpanKind.CLIENT, attributes: { 'gen_ai.system': PROVIDER, 'gen_ai.request.model': MODEL } })
+  async complete(prompt: string): Promise<Completion> {
+    await sleep(20 + Math.floor(Math.random() * 30));
+    const usage = { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: 40 + Math.floor(Math.random() * 60) };
+    this.traces.setAttributes({
+      'gen_ai.response.model': MODEL,
+      'gen_ai.usage.input_tokens': usage.prompt_tokens,
+      'gen_ai.usage.output_tokens': usage.completion_tokens,
+    });
+    return { model: MODEL, provider: PROVIDER, text: prompt, usage };
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { TraceService } from '@app/telemetry';
+import { ExecuteDto } from './execute.dto';
+import { StepFailedError } from './step-failed.error';
+import { StepRunner } from './step.runner';
+
+interface StepResult {
+  name: string;
+  status: 'succeeded' | 'failed';
+  duration_ms: number;
+  error?: string;
+}
+
+/**
+ * `POST /execute`: runs the steps in order and stops at the first failure, answering
+ * 500 with the partial result so the caller still learns which step failed.
+ */
+@Controller('execute')
+export class ExecutionController {
+  constructor(
+    private readonly runner: StepRunner,
+    private readonly traces: TraceService,
+  ) {}
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  async execute(@Body() dto: ExecuteDto, @Res({ passthrough: true }) response: Response) {
+    const steps: StepResult[] = [];
+    for (const name of dto.steps) {
+      const started = performance.now();
+      try {
+        await this.runner.run(name);
+        steps.push({ name, status: 'succeeded', duration_ms: elapsed(started) });
+      } catch (error) {
+        if (!(error instanceof StepFailedError)) throw error;
+        steps.push({ name, status: 'failed', duration_ms: elapsed(started), error: error.message });
+        this.traces.recordError(error);
+        response.status(HttpStatus.INTERNAL_SERVER_ERROR);
+        return { workflow_id: dto.workflow_id, status: 'failed' as const, steps };
+      }
+    }
+    return { workflow_id: dto.workflow_id, status: 'completed' as const, steps };
+  }
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 100) / 100;
+}

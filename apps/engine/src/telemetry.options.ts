@@ -1,0 +1,8 @@
+import type { TelemetryModuleOptions } from '@app/telemetry/sdk';
+
+/** One object for startTelemetry() (before Nest) and TelemetryModule.forRoot(). */
+export const telemetryOptions: TelemetryModuleOptions = {
+  serviceName: 'workflow-engine',
+  serviceVersion: '1.0.0',
+  project: 'workflow-platform',
+};

@@ -1,0 +1,3 @@
+export { bootstrapSampleService, configureSampleApp, type SampleServiceConfig } from './bootstrap';
+export { HealthController } from './health.controller';
+export { sleep } from './sleep';

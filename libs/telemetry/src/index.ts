@@ -1,0 +1,27 @@
+export { TelemetryModule } from './telemetry.module';
+export { TELEMETRY_MODULE_OPTIONS } from './telemetry.module-definition';
+export {
+  DEFAULT_IGNORED_PATHS,
+  DEFAULT_TRACKING_ID_HEADER,
+  TELEMETRY_OPTIONS,
+  TelemetryAttributes,
+} from './telemetry.constants';
+export type {
+  BatchOptions,
+  IgnoredPath,
+  OtlpProtocol,
+  TelemetryEnvironment,
+  TelemetryInstrumentationOptions,
+  TelemetryModuleOptions,
+  TraceExporterKind,
+} from './interfaces/telemetry-module-options.interface';
+export type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
+export { InvalidTelemetryOptionsError } from './options/invalid-telemetry-options.error';
+export { resolveTelemetryOptions } from './options/telemetry-options.resolver';
+export { startTelemetry, getTelemetrySdk, type TelemetrySdk } from './sdk/telemetry-sdk';
+export { Traced } from './tracing/traced.decorator';
+export type { TracedOptions } from './tracing/span-options.interface';
+export { TraceService } from './tracing/trace.service';
+export { TracingInterceptor } from './tracing/tracing.interceptor';
+export { TrackingId } from './tracking-id/tracking-id.decorator';
+export { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';

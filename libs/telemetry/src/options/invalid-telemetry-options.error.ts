@@ -1,0 +1,25 @@
+/**
+ * Thrown at start-up when an option (or the `OTEL_*` variable it falls back to) is invalid.
+ * The message names the option, the bad value and what is accepted.
+ * @publicApi
+ */
+export class InvalidTelemetryOptionsError extends Error {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`TelemetryModule: invalid option "${option}": ${describe(value)}; expected ${expected}`);
+    this.name = 'InvalidTelemetryOptionsError';
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+  if (value instanceof RegExp) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,34 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type {
+  BatchOptions,
+  IgnoredPath,
+  OtlpProtocol,
+  TelemetryEnvironment,
+  TraceExporterKind,
+} from '../interfaces/telemetry-module-options.interface';
+
+/** Options after defaults, `OTEL_*` fallbacks and validation: what the library runs on. @publicApi */
+export interface ResolvedTelemetryOptions {
+  serviceName: string;
+  serviceVersion: string;
+  environment: TelemetryEnvironment;
+  project: string;
+  resourceAttributes: Record<string, string | number | boolean>;
+  traceExporter: TraceExporterKind;
+  /** Full traces URL for HTTP (`…/v1/traces`), host:port URL for gRPC; undefined when not exporting over OTLP. */
+  otlpTracesUrl: string | undefined;
+  otlpProtocol: OtlpProtocol;
+  spanExporter: SpanExporter | undefined;
+  batch: boolean;
+  batchOptions: BatchOptions;
+  samplingRatio: number;
+  ignorePaths: IgnoredPath[];
+  trackingIdHeader: string;
+  instrumentations: Required<{
+    http: boolean;
+    undici: boolean;
+    express: boolean;
+    expressLayerSpans: boolean;
+    nestjs: boolean;
+  }>;
+}

@@ -1,0 +1,222 @@
+import { envDetector } from '@opentelemetry/resources';
+import {
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+} from '@opentelemetry/semantic-conventions';
+import { DEFAULT_IGNORED_PATHS, DEFAULT_TRACKING_ID_HEADER } from '../telemetry.constants';
+import type {
+  BatchOptions,
+  OtlpProtocol,
+  TelemetryEnvironment,
+  TelemetryModuleOptions,
+  TraceExporterKind,
+} from '../interfaces/telemetry-module-options.interface';
+import type { ResolvedTelemetryOptions } from './resolved-telemetry-options.interface';
+import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
+
+// Incubating semantic-convention keys are not exported from the stable entry point.
+const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
+const ATTR_SERVICE_NAMESPACE = 'service.namespace';
+
+const ENVIRONMENTS: readonly TelemetryEnvironment[] = ['dev', 'staging', 'prod'];
+const EXPORTERS: readonly TraceExporterKind[] = ['otlp', 'console', 'none'];
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
+// An HTTP header name (RFC 9110 token) that we can safely set on every response.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Turns user options into the options the library runs on: option first, then the
+ * standard `OTEL_*` variable, then the default. This is the only place that reads the
+ * environment, so the module and the early SDK start agree on every value.
+ * @throws InvalidTelemetryOptionsError naming the first invalid option
+ * @publicApi
+ */
+export function resolveTelemetryOptions(options: TelemetryModuleOptions = {}): ResolvedTelemetryOptions {
+  const env: Env = process.env;
+  const fromResource = resourceAttributesFromEnv();
+
+  const serviceName = nonEmpty(
+    'serviceName',
+    options.serviceName ?? blankToUndefined(env.OTEL_SERVICE_NAME) ?? str(fromResource[ATTR_SERVICE_NAME]) ?? 'unknown_service:node',
+  );
+  const serviceVersion = nonEmpty(
+    'serviceVersion',
+    options.serviceVersion ?? str(fromResource[ATTR_SERVICE_VERSION]) ?? blankToUndefined(env.npm_package_version) ?? '0.0.0',
+  );
+  const environment = oneOf(
+    'environment',
+    options.environment ?? str(fromResource[ATTR_DEPLOYMENT_ENVIRONMENT_NAME]) ?? 'dev',
+    ENVIRONMENTS,
+  );
+  const project = nonEmpty('project', options.project ?? str(fromResource[ATTR_SERVICE_NAMESPACE]) ?? 'default');
+
+  const otlpProtocol = oneOf(
+    'otlpProtocol',
+    options.otlpProtocol ??
+      blankToUndefined(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ??
+      blankToUndefined(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
+      'http/protobuf',
+    PROTOCOLS,
+  );
+  const otlpTracesUrl = tracesUrl(options.otlpEndpoint, env, otlpProtocol);
+  const traceExporter = oneOf(
+    'traceExporter',
+    options.traceExporter ?? firstListItem(env.OTEL_TRACES_EXPORTER) ?? (otlpTracesUrl ? 'otlp' : 'none'),
+    EXPORTERS,
+  );
+
+  return {
+    serviceName,
+    serviceVersion,
+    environment,
+    project,
+    resourceAttributes: validResourceAttributes(options.resourceAttributes ?? {}),
+    traceExporter,
+    otlpTracesUrl,
+    otlpProtocol,
+    spanExporter: options.spanExporter,
+    batch: bool('batch', options.batch ?? true),
+    batchOptions: batchOptions(options.batchOptions ?? {}, env),
+    samplingRatio: ratio(options.samplingRatio ?? samplerArgFromEnv(env) ?? 1),
+    ignorePaths: ignorePaths(options.ignorePaths ?? [...DEFAULT_IGNORED_PATHS]),
+    trackingIdHeader: headerName(options.trackingIdHeader ?? DEFAULT_TRACKING_ID_HEADER),
+    instrumentations: {
+      http: bool('instrumentations.http', options.instrumentations?.http ?? true),
+      undici: bool('instrumentations.undici', options.instrumentations?.undici ?? true),
+      express: bool('instrumentations.express', options.instrumentations?.express ?? true),
+      expressLayerSpans: bool('instrumentations.expressLayerSpans', options.instrumentations?.expressLayerSpans ?? false),
+      nestjs: bool('instrumentations.nestjs', options.instrumentations?.nestjs ?? true),
+    },
+  };
+}
+
+/**
+ * `OTEL_RESOURCE_ATTRIBUTES` (and `OTEL_SERVICE_NAME`), parsed and percent-decoded by
+ * OpenTelemetry's own detector, which reads `process.env`.
+ */
+function resourceAttributesFromEnv(): Record<string, unknown> {
+  return { ...(envDetector.detect().attributes ?? {}) };
+}
+
+function tracesUrl(endpoint: string | undefined, env: Env, protocol: OtlpProtocol): string | undefined {
+  if (endpoint !== undefined) return joinTracesPath(url('otlpEndpoint', endpoint), protocol);
+  const signalSpecific = blankToUndefined(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  // The signal-specific variable is a full URL, used as is (OTLP exporter spec).
+  if (signalSpecific) return url('otlpEndpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)', signalSpecific);
+  const base = blankToUndefined(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (base) return joinTracesPath(url('otlpEndpoint (OTEL_EXPORTER_OTLP_ENDPOINT)', base), protocol);
+  return undefined;
+}
+
+function joinTracesPath(base: string, protocol: OtlpProtocol): string {
+  if (protocol === 'grpc') return base;
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+function url(option: string, value: unknown): string {
+  if (typeof value === 'string') {
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return value;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  throw new InvalidTelemetryOptionsError(option, value, 'an http(s) URL such as "http://localhost:4318"');
+}
+
+const BATCH_ENV: Record<keyof BatchOptions, string> = {
+  scheduledDelayMillis: 'OTEL_BSP_SCHEDULE_DELAY',
+  maxQueueSize: 'OTEL_BSP_MAX_QUEUE_SIZE',
+  maxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  exportTimeoutMillis: 'OTEL_BSP_EXPORT_TIMEOUT',
+};
+
+function batchOptions(options: BatchOptions, env: Env): BatchOptions {
+  const resolved: BatchOptions = {};
+  for (const [key, variable] of Object.entries(BATCH_ENV) as [keyof BatchOptions, string][]) {
+    const raw: unknown = options[key] ?? blankToUndefined(env[variable]);
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < (key === 'scheduledDelayMillis' ? 0 : 1)) {
+      const name = options[key] === undefined ? `batchOptions.${key} (${variable})` : `batchOptions.${key}`;
+      throw new InvalidTelemetryOptionsError(name, raw, 'a positive integer');
+    }
+    resolved[key] = value;
+  }
+  return resolved;
+}
+
+function samplerArgFromEnv(env: Env): number | undefined {
+  const sampler = blankToUndefined(env.OTEL_TRACES_SAMPLER);
+  const arg = blankToUndefined(env.OTEL_TRACES_SAMPLER_ARG);
+  if (sampler === 'always_off' || sampler === 'parentbased_always_off') return 0;
+  if (sampler === 'always_on' || sampler === 'parentbased_always_on') return 1;
+  if (arg === undefined) return undefined;
+  const value = Number(arg);
+  if (!Number.isFinite(value)) {
+    throw new InvalidTelemetryOptionsError('samplingRatio (OTEL_TRACES_SAMPLER_ARG)', arg, 'a number between 0 and 1');
+  }
+  return value;
+}
+
+function ratio(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1) return value;
+  throw new InvalidTelemetryOptionsError('samplingRatio', value, 'a number between 0 and 1');
+}
+
+function ignorePaths(value: unknown): (string | RegExp)[] {
+  if (!Array.isArray(value)) throw new InvalidTelemetryOptionsError('ignorePaths', value, 'an array of paths or RegExps');
+  for (const path of value) {
+    if (!(path instanceof RegExp) && !(typeof path === 'string' && path.startsWith('/'))) {
+      throw new InvalidTelemetryOptionsError('ignorePaths', path, 'a path starting with "/" or a RegExp');
+    }
+  }
+  return value;
+}
+
+function validResourceAttributes(value: unknown): Record<string, string | number | boolean> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidTelemetryOptionsError('resourceAttributes', value, 'an object of string, number or boolean values');
+  }
+  for (const [key, attr] of Object.entries(value)) {
+    if (!['string', 'number', 'boolean'].includes(typeof attr)) {
+      throw new InvalidTelemetryOptionsError(`resourceAttributes.${key}`, attr, 'a string, number or boolean');
+    }
+  }
+  return value as Record<string, string | number | boolean>;
+}
+
+function headerName(value: unknown): string {
+  if (typeof value === 'string' && HEADER_NAME.test(value)) return value;
+  throw new InvalidTelemetryOptionsError('trackingIdHeader', value, 'an HTTP header name such as "X-Tracking-ID"');
+}
+
+function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new InvalidTelemetryOptionsError(option, value, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+}
+
+function nonEmpty(option: string, value: unknown): string {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new InvalidTelemetryOptionsError(option, value, 'a non-empty string');
+}
+
+function bool(option: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  throw new InvalidTelemetryOptionsError(option, value, 'true or false');
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function firstListItem(value: string | undefined): string | undefined {
+  return blankToUndefined(value?.split(',')[0]);
+}

@@ -1,0 +1,33 @@
+import type { IgnoredPath } from '../interfaces/telemetry-module-options.interface';
+
+/**
+ * Compiles `ignorePaths` into one predicate on a request URL (query string ignored).
+ * Runs for every incoming request, so it does one Set lookup for exact paths and
+ * only walks the (usually empty) prefix and RegExp lists after that.
+ * @internal
+ */
+export function createPathMatcher(paths: readonly IgnoredPath[]): (url: string | undefined) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  const patterns: RegExp[] = [];
+  for (const path of paths) {
+    if (path instanceof RegExp) patterns.push(path);
+    else if (path.endsWith('*')) prefixes.push(path.slice(0, -1));
+    else exact.add(stripTrailingSlash(path));
+  }
+  if (exact.size === 0 && prefixes.length === 0 && patterns.length === 0) return () => false;
+
+  return (url) => {
+    if (!url) return false;
+    const query = url.indexOf('?');
+    const path = stripTrailingSlash(query === -1 ? url : url.slice(0, query));
+    if (exact.has(path)) return true;
+    for (const prefix of prefixes) if (path.startsWith(prefix)) return true;
+    for (const pattern of patterns) if (pattern.test(path)) return true;
+    return false;
+  };
+}
+
+function stripTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}

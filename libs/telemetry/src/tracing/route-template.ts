@@ -1,0 +1,18 @@
+/** What express (4 and 5) leaves on a matched request. */
+interface RoutedRequest {
+  route?: { path?: unknown };
+  baseUrl?: string;
+}
+
+/**
+ * The route template of a matched request (`/api/v1/workflows/:id`), never the raw
+ * path, so span names and metric labels stay low-cardinality. Undefined for an
+ * unmatched request.
+ * @internal
+ */
+export function routeTemplateOf(request: RoutedRequest): string | undefined {
+  const path = request.route?.path;
+  if (typeof path !== 'string') return undefined;
+  // Routers mounted on a prefix keep it in baseUrl; Nest mounts everything at the root.
+  return request.baseUrl ? `${request.baseUrl}${path}` : path;
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { context, SpanKind } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
+import type { Observable } from 'rxjs';
+import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { getTelemetrySdk } from '../sdk/telemetry-sdk';
+import { TELEMETRY_OPTIONS } from '../telemetry.constants';
+import { routeTemplateOf } from './route-template';
+import { runInSpan } from './run-in-span';
+
+/**
+ * Names the HTTP server span after the route template (`GET /api/v1/sessions/:id`)
+ * and, only when instrumentation-nestjs-core is not running, creates the
+ * `Controller.handler` span that it would have created. It never adds a second span
+ * for what an instrumentation already records.
+ * @publicApi
+ */
+@Injectable()
+export class TracingInterceptor implements NestInterceptor {
+  private readonly createsHandlerSpan: boolean;
+
+  constructor(@Inject(TELEMETRY_OPTIONS) options: ResolvedTelemetryOptions) {
+    const sdk = getTelemetrySdk();
+    const nestInstrumented =
+      sdk !== undefined && sdk.options.instrumentations.nestjs && !sdk.loadedTooEarly.includes('@nestjs/core');
+    this.createsHandlerSpan = options.instrumentations.nestjs === false || !nestInstrumented;
+  }
+
+  intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (executionContext.getType() !== 'http') return next.handle();
+    const route = routeTemplateOf(executionContext.switchToHttp().getRequest());
+    this.nameServerSpan(route);
+    if (!this.createsHandlerSpan) return next.handle();
+
+    const controller = executionContext.getClass().name;
+    const handler = executionContext.getHandler().name;
+    return runInSpan(
+      `${controller}.${handler}`,
+      { kind: SpanKind.INTERNAL, attributes: { [ATTR_HTTP_ROUTE]: route, 'nestjs.controller': controller, 'nestjs.callback': handler } },
+      () => next.handle(),
+    );
+  }
+
+  /**
+   * The http instrumentation reads the route from its RPC metadata when the response
+   * ends, then sets `http.route` and renames the span `{METHOD} {route}`.
+   */
+  protected nameServerSpan(route: string | undefined): void {
+    if (route === undefined) return;
+    const rpcMetadata = getRPCMetadata(context.active());
+    if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = route;
+  }
+}

@@ -1,0 +1,44 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
+
+/** Property of the request object holding its tracking id. @internal */
+export const TRACKING_ID_KEY = Symbol.for('nest-telemetry.tracking-id');
+
+/** A request object that the tracking-id middleware has seen. @internal */
+export interface RequestWithTrackingId {
+  [TRACKING_ID_KEY]?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+const ids = new RandomIdGenerator();
+// Parses `traceparent` by the W3C rules even when no propagator is registered globally.
+const traceContext = new W3CTraceContextPropagator();
+const headerGetter = {
+  keys: (carrier: RequestWithTrackingId['headers']) => Object.keys(carrier),
+  get: (carrier: RequestWithTrackingId['headers'], key: string) => carrier[key],
+};
+
+/**
+ * Holds the tracking id of requests that have no span (tracing off, path ignored), so
+ * business code can still read it. Requests with a span read it from the span.
+ * @internal
+ */
+export const untracedRequestStorage = new AsyncLocalStorage<string>();
+
+/** The trace id of a span, when the span carries a valid one. @internal */
+export function traceIdOf(span: Span | undefined): string | undefined {
+  const spanContext = span?.spanContext();
+  return spanContext && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/**
+ * The tracking id for a request with no span: the trace id of a valid incoming
+ * `traceparent`, otherwise a new random id. Never a client-chosen `X-Tracking-ID`.
+ * @internal
+ */
+export function trackingIdWithoutSpan(headers: RequestWithTrackingId['headers']): string {
+  const parent = trace.getSpanContext(traceContext.extract(ROOT_CONTEXT, headers, headerGetter));
+  return parent && trace.isSpanContextValid(parent) ? parent.traceId : ids.generateTraceId();
+}

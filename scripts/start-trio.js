@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Starts the sample trio (engine, agent, gateway) from the compiled dist/, prefixes
+// each line with the service name, and stops all three on Ctrl-C or when one dies.
+'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const root = path.resolve(__dirname, '..');
+const services = [
+  { name: 'engine', entry: 'dist/apps/engine/src/main.js' },
+  { name: 'agent', entry: 'dist/apps/agent/src/main.js' },
+  { name: 'gateway', entry: 'dist/apps/gateway/src/main.js' },
+];
+const width = Math.max(...services.map((s) => s.name.length));
+const children = new Map();
+let stopping = false;
+let exitCode = 0;
+
+for (const service of services) {
+  const child = spawn(process.execPath, ['--enable-source-maps', path.join(root, service.entry)], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.set(service.name, child);
+  const prefix = `[${service.name.padEnd(width)}] `;
+  readline.createInterface({ input: child.stdout }).on('line', (line) => process.stdout.write(prefix + line + '\n'));
+  readline.createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(prefix + line + '\n'));
+  child.on('exit', (code, signal) => {
+    children.delete(service.name);
+    if (!stopping) {
+      process.stderr.write(`${prefix}exited (${signal ?? code}); stopping the others\n`);
+      exitCode = code || 1;
+      stopAll('SIGTERM');
+    }
+    if (children.size === 0) process.exit(exitCode);
+  });
+}
+
+function stopAll(signal) {
+  stopping = true;
+  for (const child of children.values()) child.kill(signal);
+  // A service that does not stop in 10 s is killed.
+  setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+  }, 10_000).unref();
+}
+
+process.on('SIGINT', () => stopAll('SIGINT'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));

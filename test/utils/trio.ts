@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface RunningService {
+  name: 'gateway' | 'agent' | 'engine';
+  url: string;
+  process: ChildProcess;
+  output: string[];
+}
+
+/** The sample trio, started from the compiled `dist/` as three real processes on 127.0.0.1. */
+export class Trio {
+  readonly services = new Map<RunningService['name'], RunningService>();
+
+  get gateway(): string {
+    return this.services.get('gateway')!.url;
+  }
+
+  /** Starts engine, agent and gateway on free ports and waits until each answers `/health`. */
+  async start(env: Record<string, string>): Promise<void> {
+    const [gatewayPort, agentPort, enginePort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const shared = {
+      ...process.env,
+      HOST: '127.0.0.1',
+      GATEWAY_PORT: String(gatewayPort),
+      AGENT_PORT: String(agentPort),
+      ENGINE_PORT: String(enginePort),
+      AGENT_URL: `http://127.0.0.1:${agentPort}`,
+      ENGINE_URL: `http://127.0.0.1:${enginePort}`,
+      ...env,
+    };
+    const ports = { gateway: gatewayPort, agent: agentPort, engine: enginePort };
+    for (const name of ['engine', 'agent', 'gateway'] as const) {
+      const child = spawn(process.execPath, [path.join(ROOT, `dist/apps/${name}/src/main.js`)], {
+        cwd: ROOT,
+        env: shared,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const output: string[] = [];
+      child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      this.services.set(name, { name, url: `http://127.0.0.1:${ports[name]}`, process: child, output });
+    }
+    await Promise.all([...this.services.values()].map((service) => waitForHealth(service)));
+  }
+
+  /** SIGTERM to each service (they flush their spans on shutdown), then waits for exit. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.services.values()].map(
+        (service) =>
+          new Promise<void>((resolve) => {
+            if (service.process.exitCode !== null || service.process.signalCode !== null) return resolve();
+            const killer = setTimeout(() => service.process.kill('SIGKILL'), 10_000);
+            service.process.once('exit', () => {
+              clearTimeout(killer);
+              resolve();
+            });
+            service.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
+
+async function waitForHealth(service: RunningService, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (service.process.exitCode !== null) {
+      throw new Error(`${service.name} exited with ${service.process.exitCode}:\n${service.output.join('')}`);
+    }
+    try {
+      const response = await fetch(`${service.url}/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${service.name} did not become healthy:\n${service.output.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
