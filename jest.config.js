@@ -10,6 +10,7 @@ module.exports = {
     '^@app/telemetry$': '<rootDir>/libs/telemetry/src',
     '^@app/telemetry/(.*)$': '<rootDir>/libs/telemetry/src/$1',
     '^@app/sample-kit$': '<rootDir>/libs/sample-kit/src',
+    '^@test/(.*)$': '<rootDir>/test/utils/$1',
   },
   testEnvironment: 'node',
 };

@@ -1,5 +1,5 @@
 export { TelemetryModule } from './telemetry.module';
-export { TELEMETRY_MODULE_OPTIONS } from './telemetry.module-definition';
+export { TELEMETRY_MODULE_OPTIONS, type TelemetryOptionsFactory } from './telemetry.module-definition';
 export {
   DEFAULT_IGNORED_PATHS,
   DEFAULT_TRACKING_ID_HEADER,

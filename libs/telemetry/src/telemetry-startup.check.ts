@@ -44,7 +44,13 @@ export class TelemetryStartupCheck implements OnModuleInit, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     // Flush, not shut down: another app in the same process may still be running.
-    await getTelemetrySdk()?.forceFlush();
+    try {
+      await getTelemetrySdk()?.forceFlush();
+    } catch (error) {
+      // A collector that is down must not turn a clean shutdown into a crash.
+      const target = this.options.otlpTracesUrl ?? this.options.traceExporter;
+      this.logger.warn(`could not export the last spans to ${target}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 

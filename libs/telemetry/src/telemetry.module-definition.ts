@@ -9,6 +9,12 @@ export const {
   ASYNC_OPTIONS_TYPE: TELEMETRY_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<TelemetryModuleOptions>({ moduleName: 'Telemetry' })
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createTelemetryOptions')
   // Telemetry serves the whole app: global unless the user says otherwise.
   .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();
+
+/** What a `forRootAsync({ useClass })` / `useExisting` provider implements. @publicApi */
+export interface TelemetryOptionsFactory {
+  createTelemetryOptions(): TelemetryModuleOptions | Promise<TelemetryModuleOptions>;
+}

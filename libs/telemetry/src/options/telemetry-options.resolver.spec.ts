@@ -1,0 +1,116 @@
+import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
+import { resolveTelemetryOptions } from './telemetry-options.resolver';
+
+const OTEL_VARIABLES = [
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'npm_package_version',
+];
+
+describe('resolveTelemetryOptions', () => {
+  const saved = { ...process.env };
+  beforeEach(() => OTEL_VARIABLES.forEach((name) => delete process.env[name]));
+  afterAll(() => {
+    OTEL_VARIABLES.forEach((name) => delete process.env[name]);
+    Object.assign(process.env, saved);
+  });
+
+  it('should apply defaults that export nothing when no endpoint is known', () => {
+    const options = resolveTelemetryOptions();
+    expect(options).toMatchObject({
+      serviceName: 'unknown_service:node',
+      serviceVersion: '0.0.0',
+      environment: 'dev',
+      project: 'default',
+      traceExporter: 'none',
+      otlpTracesUrl: undefined,
+      otlpProtocol: 'http/protobuf',
+      samplingRatio: 1,
+      batch: true,
+      trackingIdHeader: 'X-Tracking-ID',
+      instrumentations: { http: true, undici: true, express: true, expressLayerSpans: false, nestjs: true },
+    });
+    expect(options.ignorePaths).toEqual(expect.arrayContaining(['/health', '/metrics']));
+  });
+
+  it('should fall back to the standard OTEL_* variables', () => {
+    process.env.OTEL_SERVICE_NAME = 'from-env';
+    process.env.OTEL_RESOURCE_ATTRIBUTES =
+      'service.version=2.1.0,deployment.environment.name=prod,service.namespace=shop%20floor';
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4318/';
+    process.env.OTEL_TRACES_SAMPLER_ARG = '0.1';
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '250';
+
+    expect(resolveTelemetryOptions()).toMatchObject({
+      serviceName: 'from-env',
+      serviceVersion: '2.1.0',
+      environment: 'prod',
+      project: 'shop floor',
+      traceExporter: 'otlp',
+      otlpTracesUrl: 'http://collector:4318/v1/traces',
+      samplingRatio: 0.1,
+      batchOptions: { scheduledDelayMillis: 250 },
+    });
+  });
+
+  it('should let options win over the environment', () => {
+    process.env.OTEL_SERVICE_NAME = 'from-env';
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4318';
+    const options = resolveTelemetryOptions({ serviceName: 'from-options', otlpEndpoint: 'https://otlp.example:4318', samplingRatio: 0.5 });
+    expect(options).toMatchObject({ serviceName: 'from-options', otlpTracesUrl: 'https://otlp.example:4318/v1/traces', samplingRatio: 0.5 });
+  });
+
+  it('should use the traces-specific endpoint as is, and keep a gRPC endpoint without a path', () => {
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = 'http://collector:4318/custom/traces';
+    expect(resolveTelemetryOptions().otlpTracesUrl).toBe('http://collector:4318/custom/traces');
+    delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc';
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4317';
+    expect(resolveTelemetryOptions()).toMatchObject({ otlpProtocol: 'grpc', otlpTracesUrl: 'http://collector:4317' });
+  });
+
+  it('should read the sampler from OTEL_TRACES_SAMPLER', () => {
+    process.env.OTEL_TRACES_SAMPLER = 'parentbased_always_off';
+    expect(resolveTelemetryOptions().samplingRatio).toBe(0);
+  });
+
+  it.each([
+    ['environment', { environment: 'production' }, /"environment".*"production".*"dev", "staging", "prod"/],
+    ['samplingRatio', { samplingRatio: 1.5 }, /"samplingRatio".*1\.5/],
+    ['samplingRatio', { samplingRatio: Number.NaN }, /"samplingRatio"/],
+    ['serviceName', { serviceName: '  ' }, /"serviceName"/],
+    ['otlpEndpoint', { otlpEndpoint: 'collector:4318' }, /"otlpEndpoint".*an http\(s\) URL/],
+    ['otlpProtocol', { otlpProtocol: 'udp' }, /"otlpProtocol".*"udp"/],
+    ['traceExporter', { traceExporter: 'zipkin' }, /"traceExporter"/],
+    ['ignorePaths', { ignorePaths: ['health'] }, /"ignorePaths".*"health"/],
+    ['trackingIdHeader', { trackingIdHeader: 'X-Tracking ID\r\n' }, /"trackingIdHeader"/],
+    ['resourceAttributes.team', { resourceAttributes: { team: { nested: true } } }, /"resourceAttributes.team"/],
+    ['instrumentations.http', { instrumentations: { http: 'yes' } }, /"instrumentations.http"/],
+    ['batchOptions.maxQueueSize', { batchOptions: { maxQueueSize: -1 } }, /"batchOptions.maxQueueSize"/],
+  ])('should reject an invalid %s with a message naming it', (option, options, message) => {
+    const attempt = () => resolveTelemetryOptions(options as never);
+    expect(attempt).toThrow(InvalidTelemetryOptionsError);
+    expect(attempt).toThrow(message);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as InvalidTelemetryOptionsError).option).toBe(option);
+    }
+  });
+
+  it('should name the environment variable when the bad value came from it', () => {
+    process.env.OTEL_TRACES_SAMPLER_ARG = 'ten percent';
+    expect(() => resolveTelemetryOptions()).toThrow(/samplingRatio \(OTEL_TRACES_SAMPLER_ARG\)/);
+    delete process.env.OTEL_TRACES_SAMPLER_ARG;
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'not a url';
+    expect(() => resolveTelemetryOptions()).toThrow(/otlpEndpoint \(OTEL_EXPORTER_OTLP_ENDPOINT\)/);
+  });
+});

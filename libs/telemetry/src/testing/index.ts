@@ -1,0 +1,2 @@
+// Test helpers for apps that use the telemetry module: `@app/telemetry/testing`.
+export { InMemoryTracing } from './in-memory-tracing';

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..');
+const FIXTURE = path.join(__dirname, 'fixtures/minimal-app.js');
+const REGISTER = path.join(ROOT, 'dist/libs/telemetry/src/register.js');
+
+async function start(mode: string, nodeArgs: string[] = [], env: Record<string, string> = {}) {
+  const { stdout, stderr } = await run(process.execPath, [...nodeArgs, FIXTURE, mode], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 30_000,
+  });
+  const output = stdout + stderr;
+  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`fixture printed no result:\n${output}`);
+  return { output, result: JSON.parse(line.slice('RESULT '.length)) as { status: number; trackingId: string; sdk: boolean } };
+}
+
+/** How the SDK is started decides whether auto-instrumentation works: each way, in a process of its own. */
+describe('starting the SDK', () => {
+  it('should stay silent when startTelemetry() runs before Nest loads', async () => {
+    const { output, result } = await start('early');
+    expect(result).toMatchObject({ status: 200, sdk: true });
+    expect(result.trackingId).toMatch(/^[0-9a-f]{32}$/);
+    expect(output).not.toMatch(/WARN|ERROR/);
+  });
+
+  it('should warn once, saying what to do, when Nest was loaded before the SDK', async () => {
+    const { output, result } = await start('late');
+    expect(result.status).toBe(200);
+    const warnings = output.split('\n').filter((l) => l.includes('WARN'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('OpenTelemetry SDK started after @nestjs/core');
+    expect(warnings[0]).toContain('first line of main.ts');
+  });
+
+  it('should warn when no SDK was started, and still answer with a tracking id', async () => {
+    const { output, result } = await start('none');
+    expect(result).toMatchObject({ status: 200, sdk: false });
+    expect(result.trackingId).toMatch(/^[0-9a-f]{32}$/);
+    expect(output).toContain('OpenTelemetry SDK not started');
+  });
+
+  it('should start from OTEL_* variables alone with --require register', async () => {
+    const { output, result } = await start('register', ['--require', REGISTER], { OTEL_SERVICE_NAME: 'fixture' });
+    expect(result).toMatchObject({ status: 200, sdk: true });
+    expect(output).not.toMatch(/WARN|ERROR/);
+  });
+
+  it('should keep serving when the collector is down, without crashing or spamming', async () => {
+    const { output, result } = await start('early', [], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_BSP_SCHEDULE_DELAY: '50' });
+    expect(result.status).toBe(200);
+    // One clear line about the lost export, no stack trace, no crash.
+    const problems = output.split('\n').filter((line) => /ECONNREFUSED|Error/.test(line));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/WARN .*could not export the last spans to http:\/\/127\.0\.0\.1:9\/v1\/traces/);
+  });
+});
