@@ -16,7 +16,8 @@ async function start(mode: string, nodeArgs: string[] = [], env: Record<string, 
   const output = stdout + stderr;
   const line = output.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`fixture printed no result:\n${output}`);
-  return { output, result: JSON.parse(line.slice('RESULT '.length)) as { status: number; trackingId: string; sdk: boolean } };
+  type Result = { status: number; trackingId: string; sdk: boolean; spans: { name: string; kind: number; route?: string }[] };
+  return { output, result: JSON.parse(line.slice('RESULT '.length)) as Result };
 }
 
 /** How the SDK is started decides whether auto-instrumentation works: each way, in a process of its own. */
@@ -28,6 +29,22 @@ describe('starting the SDK', () => {
     expect(output).not.toMatch(/WARN|ERROR/);
   });
 
+  it('should record the server span and the Nest spans, named after the route', async () => {
+    const { result } = await start('early');
+    expect(result.spans).toEqual(
+      expect.arrayContaining([
+        { name: 'GET /ping/:id', kind: 1, route: '/ping/:id' },
+        expect.objectContaining({ name: 'PingController.ping' }),
+      ]),
+    );
+  });
+
+  it('should name the server span after the route template without the express instrumentation', async () => {
+    const { result } = await start('early', [], { FIXTURE_OPTIONS: JSON.stringify({ instrumentations: { express: false, nestjs: false } }) });
+    // Only the server span (kind 1) is left beside the fixture's own fetch CLIENT span (kind 2).
+    expect(result.spans.filter((span) => span.kind !== 2)).toEqual([{ name: 'GET /ping/:id', kind: 1, route: '/ping/:id' }]);
+  });
+
   it('should warn once, saying what to do, when Nest was loaded before the SDK', async () => {
     const { output, result } = await start('late');
     expect(result.status).toBe(200);
@@ -35,6 +52,8 @@ describe('starting the SDK', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('OpenTelemetry SDK started after @nestjs/core');
     expect(warnings[0]).toContain('first line of main.ts');
+    // The late SDK still names the server span (http is patched at first use), but Nest spans are lost.
+    expect(result.spans.some((span) => span.name === 'PingController.ping')).toBe(false);
   });
 
   it('should warn when no SDK was started, and still answer with a tracking id', async () => {

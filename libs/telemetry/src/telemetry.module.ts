@@ -1,5 +1,4 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { resolveTelemetryOptions } from './options/telemetry-options.resolver';
 import { TELEMETRY_OPTIONS } from './telemetry.constants';
 import {
@@ -9,12 +8,15 @@ import {
 } from './telemetry.module-definition';
 import { TelemetryStartupCheck } from './telemetry-startup.check';
 import { TraceService } from './tracing/trace.service';
-import { TracingInterceptor } from './tracing/tracing.interceptor';
 import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
 
 /**
  * Correlated traces for a Nest app: a tracking id (= trace id) on every response,
  * route-named server spans, `@Traced()` and `TraceService`.
+ *
+ * It registers no global interceptor on purpose: Nest's interceptor pipeline alone
+ * halves the throughput of a small handler (bench/http-overhead.js), so request-level
+ * work happens in the http instrumentation hooks and one middleware instead.
  *
  * `TelemetryModule.forRoot(options)` or `TelemetryModule.forRootAsync({ useFactory, inject })`;
  * global by default (`isGlobal: false` to scope it).
@@ -31,7 +33,6 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
     TraceService,
     TrackingIdMiddleware,
     TelemetryStartupCheck,
-    { provide: APP_INTERCEPTOR, useClass: TracingInterceptor },
   ],
   exports: [TELEMETRY_OPTIONS, TraceService],
 })

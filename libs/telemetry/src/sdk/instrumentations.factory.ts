@@ -3,8 +3,11 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { TelemetryAttributes } from '../telemetry.constants';
+import { routeTemplateOf, type RoutedRequest } from '../tracing/route-template';
 import { createPathMatcher } from './ignored-paths';
 
 type Instrumentation = NodeSDKConfiguration['instrumentations'][number];
@@ -33,6 +36,14 @@ export function createInstrumentations(options: ResolvedTelemetryOptions): Instr
           const trackingId = span.spanContext().traceId;
           span.setAttribute(TelemetryAttributes.TRACKING_ID, trackingId);
           response.setHeader(options.trackingIdHeader, trackingId);
+        },
+        // Called as the response ends, before the span does: name it after the route
+        // template when no other instrumentation (express) already has.
+        applyCustomAttributesOnSpan: (span, request) => {
+          const route = routeTemplateOf(request as RoutedRequest);
+          if (route === undefined || (span as Partial<ReadableSpan>).attributes?.[ATTR_HTTP_ROUTE] !== undefined) return;
+          span.setAttribute(ATTR_HTTP_ROUTE, route);
+          span.updateName(`${(request as { method?: string }).method ?? 'GET'} ${route}`);
         },
       }),
     );

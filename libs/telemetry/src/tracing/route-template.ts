@@ -1,5 +1,5 @@
-/** What express (4 and 5) leaves on a matched request. */
-interface RoutedRequest {
+/** What express (4 and 5) leaves on a matched request. @internal */
+export interface RoutedRequest {
   route?: { path?: unknown };
   baseUrl?: string;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Injectable, Param, SetMetadata, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { httpServerSpan } from '@test/http-server-span';
@@ -7,6 +7,7 @@ import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { TelemetryModule } from '../telemetry.module';
 import { Traced } from './traced.decorator';
+import { TracingInterceptor } from './tracing.interceptor';
 
 const Roles = (...roles: string[]) => SetMetadata('roles', roles);
 
@@ -59,7 +60,7 @@ describe('TracingInterceptor', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [TelemetryModule.forRoot({ serviceName: 'sessions' })],
       controllers: [SessionsController],
-      providers: [RolesGuard],
+      providers: [RolesGuard, { provide: APP_INTERCEPTOR, useClass: TracingInterceptor }],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.use(httpServerSpan());

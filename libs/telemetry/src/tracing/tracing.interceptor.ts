@@ -10,10 +10,11 @@ import { routeTemplateOf } from './route-template';
 import { runInSpan } from './run-in-span';
 
 /**
- * Names the HTTP server span after the route template (`GET /api/v1/sessions/:id`)
- * and, only when instrumentation-nestjs-core is not running, creates the
- * `Controller.handler` span that it would have created. It never adds a second span
- * for what an instrumentation already records.
+ * Opt-in: creates the `Controller.handler` span when instrumentation-nestjs-core is
+ * not running (and never when it is: no duplicate span), and names the HTTP server
+ * span after the route template. Register it with `@UseInterceptors(TracingInterceptor)`
+ * or as `APP_INTERCEPTOR` only where you want that span: any global interceptor costs
+ * Nest's interceptor pipeline on every request.
  * @publicApi
  */
 @Injectable()
