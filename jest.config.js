@@ -1,11 +1,11 @@
-// Unit tests: specs beside the source, compiled by SWC (decorators + metadata as tsc emits them).
+// Unit tests: specs beside the source, transpiled by ts-jest (type checking is `npm run build`'s job).
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '.',
   roots: ['<rootDir>/libs', '<rootDir>/apps'],
   testRegex: '.*\\.spec\\.ts$',
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', require('./swc.jest.config')] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
   moduleNameMapper: {
     '^@app/telemetry$': '<rootDir>/libs/telemetry/src',
     '^@app/telemetry/(.*)$': '<rootDir>/libs/telemetry/src/$1',
