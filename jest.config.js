@@ -5,7 +5,7 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps'],
   testRegex: '.*\\.spec\\.ts$',
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
     '^@app/telemetry$': '<rootDir>/libs/telemetry/src',
     '^@app/telemetry/(.*)$': '<rootDir>/libs/telemetry/src/$1',
