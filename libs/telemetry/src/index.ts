@@ -12,6 +12,7 @@ export type {
   OtlpProtocol,
   TelemetryEnvironment,
   TelemetryInstrumentationOptions,
+  TelemetryMetricsOptions,
   TelemetryModuleOptions,
   TraceExporterKind,
 } from './interfaces/telemetry-module-options.interface';
@@ -25,3 +26,13 @@ export { TraceService } from './tracing/trace.service';
 export { TracingInterceptor } from './tracing/tracing.interceptor';
 export { TrackingId } from './tracking-id/tracking-id.decorator';
 export { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
+export { MetricsService, WORKFLOW_STATUSES, AI_REQUEST_STATUSES, TASK_STATUSES } from './metrics/metrics.service';
+export type { AiRequestRecord, AiRequestStatus, TaskStatus, WorkflowStatus } from './metrics/metrics.service';
+export type { MetricDefinition, HistogramDefinition, TelemetryCounter, TelemetryGauge, TelemetryHistogram } from './metrics/metric-factory';
+export { OVERFLOW_LABEL_VALUE, type LabelValues } from './metrics/label-guard';
+export {
+  HTTP_DURATION_BUCKETS,
+  STANDARD_LABELS,
+  TELEMETRY_METRICS_REGISTRY,
+  UNMATCHED_ROUTE,
+} from './metrics/metrics.constants';

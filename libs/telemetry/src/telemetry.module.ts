@@ -1,5 +1,14 @@
-import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { HttpMetricsFallbackMiddleware } from './metrics/http-metrics.fallback.middleware';
+import { metricsProviders } from './metrics/metrics-registry.provider';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsLifecycle } from './metrics/metrics.lifecycle';
+import { MetricsService } from './metrics/metrics.service';
+import { TELEMETRY_METRICS_REGISTRY } from './metrics/metrics.constants';
 import { resolveTelemetryOptions } from './options/telemetry-options.resolver';
+import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
+import { getTelemetrySdk } from './sdk/telemetry-sdk';
 import { TELEMETRY_OPTIONS } from './telemetry.constants';
 import {
   ConfigurableTelemetryModule,
@@ -23,6 +32,9 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
  * @publicApi
  */
 @Module({
+  // Prometheus through @willsoto/nestjs-prometheus, whose `/metrics` controller is
+  // ours: it serves the app's own registry with content negotiation and a token.
+  imports: [PrometheusModule.register({ controller: MetricsController, defaultMetrics: { enabled: false }, path: '/metrics' })],
   providers: [
     {
       provide: TELEMETRY_OPTIONS,
@@ -33,8 +45,12 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
     TraceService,
     TrackingIdMiddleware,
     TelemetryStartupCheck,
+    ...metricsProviders,
+    MetricsService,
+    MetricsLifecycle,
+    HttpMetricsFallbackMiddleware,
   ],
-  exports: [TELEMETRY_OPTIONS, TraceService],
+  exports: [TELEMETRY_OPTIONS, TraceService, MetricsService, TELEMETRY_METRICS_REGISTRY],
 })
 export class TelemetryModule extends ConfigurableTelemetryModule implements NestModule {
   /** `forRoot()` with no argument runs on `OTEL_*` variables and defaults. */
@@ -42,7 +58,18 @@ export class TelemetryModule extends ConfigurableTelemetryModule implements Nest
     return super.forRoot(options);
   }
 
+  constructor(@Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions) {
+    super();
+  }
+
+  /**
+   * The tracking-id middleware serves requests that have no span (ignored paths, no
+   * SDK). The HTTP metrics come from the SDK's http hooks; the fallback middleware
+   * times them only when that instrumentation is not running.
+   */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(TrackingIdMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    const hooked = getTelemetrySdk()?.options.instrumentations.http === true;
+    const middleware = this.options.metrics.enabled && !hooked ? [TrackingIdMiddleware, HttpMetricsFallbackMiddleware] : [TrackingIdMiddleware];
+    consumer.apply(...middleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

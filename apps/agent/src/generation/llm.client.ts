@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { sleep } from '@app/sample-kit';
-import { TraceService, Traced } from '@app/telemetry';
+import { MetricsService, TraceService, Traced } from '@app/telemetry';
 
 export interface Completion {
   model: string;
@@ -12,11 +12,17 @@ export interface Completion {
 
 const MODEL = 'gpt-4o-mini';
 const PROVIDER = 'openai';
+// List prices of the simulated model, US dollars per 1,000 tokens.
+const PROMPT_USD_PER_1K = 0.00015;
+const COMPLETION_USD_PER_1K = 0.0006;
 
 /** A simulated LLM: a little latency and token counts that grow with the prompt. */
 @Injectable()
 export class LlmClient {
-  constructor(private readonly traces: TraceService) {}
+  constructor(
+    private readonly traces: TraceService,
+    private readonly metrics: MetricsService,
+  ) {}
 
   @Traced({ name: 'chat gpt-4o-mini', kind: SpanKind.CLIENT, attributes: { 'gen_ai.system': PROVIDER, 'gen_ai.request.model': MODEL } })
   async complete(prompt: string): Promise<Completion> {
@@ -26,6 +32,14 @@ export class LlmClient {
       'gen_ai.response.model': MODEL,
       'gen_ai.usage.input_tokens': usage.prompt_tokens,
       'gen_ai.usage.output_tokens': usage.completion_tokens,
+    });
+    this.metrics.recordAiRequest({
+      model: MODEL,
+      provider: PROVIDER,
+      status: 'success',
+      promptTokens: usage.prompt_tokens,
+      completionTokens: usage.completion_tokens,
+      costUsd: (usage.prompt_tokens * PROMPT_USD_PER_1K + usage.completion_tokens * COMPLETION_USD_PER_1K) / 1000,
     });
     return { model: MODEL, provider: PROVIDER, text: prompt, usage };
   }

@@ -1,9 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { TraceService } from '@app/telemetry';
+import { MetricsService, TraceService } from '@app/telemetry';
 import { ExecuteDto } from './execute.dto';
 import { StepFailedError } from './step-failed.error';
 import { StepRunner } from './step.runner';
+
+/** The sample has one kind of workflow: steps planned by the agent. */
+const WORKFLOW_TYPE = 'generated';
 
 interface StepResult {
   name: string;
@@ -21,25 +24,31 @@ export class ExecutionController {
   constructor(
     private readonly runner: StepRunner,
     private readonly traces: TraceService,
+    private readonly metrics: MetricsService,
   ) {}
 
   @Post()
   @HttpCode(HttpStatus.OK)
   async execute(@Body() dto: ExecuteDto, @Res({ passthrough: true }) response: Response) {
+    const workflowStarted = performance.now();
     const steps: StepResult[] = [];
     for (const name of dto.steps) {
       const started = performance.now();
       try {
         await this.runner.run(name);
         steps.push({ name, status: 'succeeded', duration_ms: elapsed(started) });
+        this.metrics.recordTask(name, 'succeeded', elapsed(started) / 1000);
       } catch (error) {
         if (!(error instanceof StepFailedError)) throw error;
         steps.push({ name, status: 'failed', duration_ms: elapsed(started), error: error.message });
+        this.metrics.recordTask(name, 'failed', elapsed(started) / 1000);
+        this.metrics.recordWorkflowExecution(WORKFLOW_TYPE, 'failed', elapsed(workflowStarted) / 1000);
         this.traces.recordError(error);
         response.status(HttpStatus.INTERNAL_SERVER_ERROR);
         return { workflow_id: dto.workflow_id, status: 'failed' as const, steps };
       }
     }
+    this.metrics.recordWorkflowExecution(WORKFLOW_TYPE, 'completed', elapsed(workflowStarted) / 1000);
     return { workflow_id: dto.workflow_id, status: 'completed' as const, steps };
   }
 }

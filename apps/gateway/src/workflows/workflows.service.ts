@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { TraceService, Traced } from '@app/telemetry';
+import { MetricsService, TraceService, Traced } from '@app/telemetry';
 import type { CreateWorkflowDto } from './create-workflow.dto';
 import { PeerClient } from './peer.client';
-import type { WorkflowRecord } from './workflow';
+import type { ExecutionResult, GeneratedPlan, WorkflowRecord } from './workflow';
 import { WorkflowStore } from './workflow.store';
 
 @Injectable()
@@ -12,6 +12,7 @@ export class WorkflowsService {
     private readonly peers: PeerClient,
     private readonly store: WorkflowStore,
     private readonly traces: TraceService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Agent plans, engine runs; the record keeps the tracking id of the request that made it. */
@@ -19,8 +20,15 @@ export class WorkflowsService {
   async create(dto: CreateWorkflowDto): Promise<WorkflowRecord> {
     const id = randomUUID();
     this.traces.setAttributes({ 'workflow.id': id, 'workflow.name': dto.name });
-    const plan = await this.peers.generatePlan(dto.name, dto.steps);
-    const execution = await this.peers.execute(id, plan.steps);
+    const finished = this.metrics.trackActiveWorkflow();
+    let plan: GeneratedPlan;
+    let execution: ExecutionResult;
+    try {
+      plan = await this.peers.generatePlan(dto.name, dto.steps);
+      execution = await this.peers.execute(id, plan.steps);
+    } finally {
+      finished();
+    }
     const record: WorkflowRecord = {
       id,
       name: dto.name,

@@ -37,16 +37,12 @@ export interface TelemetryInstrumentationOptions {
    */
   undici?: boolean;
   /**
-   * Express route detection. Middleware / router / handler spans stay off unless
-   * `expressLayerSpans` is true: one span per middleware is the main cost of naive setups.
-   * @default true
-   */
-  express?: boolean;
-  /**
-   * Emit a span for every express layer (middleware, router, request handler).
+   * A span for every express layer (middleware, router, request handler). Off by
+   * default: one span per middleware is the main cost of naive setups, and the server
+   * span is named after the route without it.
    * @default false
    */
-  expressLayerSpans?: boolean;
+  express?: boolean;
   /**
    * `@opentelemetry/instrumentation-nestjs-core`: the app creation span and the
    * `Controller.handler` request span. When off, the module's tracing interceptor
@@ -54,6 +50,42 @@ export interface TelemetryInstrumentationOptions {
    * @default true
    */
   nestjs?: boolean;
+}
+
+/** The Prometheus side: `/metrics`, HTTP metrics, label guards. @publicApi */
+export interface TelemetryMetricsOptions {
+  /**
+   * Serve `/metrics` and record the automatic HTTP metrics.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * Process and runtime metrics of prom-client (CPU, memory, event loop lag, GC).
+   * @default true
+   */
+  defaultMetrics?: boolean;
+  /**
+   * Serve `/metrics` on this port (on `host`) instead of the app's port, e.g. to keep it
+   * off the public listener. 0 picks a free port.
+   * @default undefined (the app's own port)
+   */
+  port?: number;
+  /**
+   * Address of the separate metrics listener.
+   * @default '0.0.0.0'
+   */
+  host?: string;
+  /**
+   * When set, `/metrics` answers 401 unless the request carries `Authorization: Bearer <token>`.
+   * @default undefined (open)
+   */
+  bearerToken?: string;
+  /**
+   * Distinct values kept per label of a metric; later values are recorded as `other`
+   * and counted in `telemetry_metric_label_overflow_total`.
+   * @default 100
+   */
+  maxLabelValues?: number;
 }
 
 /**
@@ -144,6 +176,11 @@ export interface TelemetryModuleOptions {
    * @default 'X-Tracking-ID'
    */
   trackingIdHeader?: string;
+  /**
+   * Prometheus metrics.
+   * @default enabled, default metrics on, served at `/metrics` on the app's port
+   */
+  metrics?: TelemetryMetricsOptions;
   /**
    * Auto-instrumentations to register.
    * @default all on, express layer spans off

@@ -24,11 +24,18 @@ export interface ResolvedTelemetryOptions {
   samplingRatio: number;
   ignorePaths: IgnoredPath[];
   trackingIdHeader: string;
+  metrics: {
+    enabled: boolean;
+    defaultMetrics: boolean;
+    port: number | undefined;
+    host: string;
+    bearerToken: string | undefined;
+    maxLabelValues: number;
+  };
   instrumentations: Required<{
     http: boolean;
     undici: boolean;
     express: boolean;
-    expressLayerSpans: boolean;
     nestjs: boolean;
   }>;
 }

@@ -82,11 +82,18 @@ export function resolveTelemetryOptions(options: TelemetryModuleOptions = {}): R
     samplingRatio: ratio(options.samplingRatio ?? samplerArgFromEnv(env) ?? 1),
     ignorePaths: ignorePaths(options.ignorePaths ?? [...DEFAULT_IGNORED_PATHS]),
     trackingIdHeader: headerName(options.trackingIdHeader ?? DEFAULT_TRACKING_ID_HEADER),
+    metrics: {
+      enabled: bool('metrics.enabled', options.metrics?.enabled ?? true),
+      defaultMetrics: bool('metrics.defaultMetrics', options.metrics?.defaultMetrics ?? true),
+      port: options.metrics?.port === undefined ? undefined : port('metrics.port', options.metrics.port),
+      host: nonEmpty('metrics.host', options.metrics?.host ?? '0.0.0.0'),
+      bearerToken: options.metrics?.bearerToken === undefined ? undefined : nonEmpty('metrics.bearerToken', options.metrics.bearerToken),
+      maxLabelValues: positiveInteger('metrics.maxLabelValues', options.metrics?.maxLabelValues ?? 100),
+    },
     instrumentations: {
       http: bool('instrumentations.http', options.instrumentations?.http ?? true),
       undici: bool('instrumentations.undici', options.instrumentations?.undici ?? true),
-      express: bool('instrumentations.express', options.instrumentations?.express ?? true),
-      expressLayerSpans: bool('instrumentations.expressLayerSpans', options.instrumentations?.expressLayerSpans ?? false),
+      express: bool('instrumentations.express', options.instrumentations?.express ?? false),
       nestjs: bool('instrumentations.nestjs', options.instrumentations?.nestjs ?? true),
     },
   };
@@ -202,6 +209,16 @@ function oneOf<T extends string>(option: string, value: unknown, allowed: readon
 function nonEmpty(option: string, value: unknown): string {
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidTelemetryOptionsError(option, value, 'a non-empty string');
+}
+
+function port(option: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535) return value;
+  throw new InvalidTelemetryOptionsError(option, value, 'a port number between 0 and 65535');
+}
+
+function positiveInteger(option: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw new InvalidTelemetryOptionsError(option, value, 'a positive integer');
 }
 
 function bool(option: string, value: unknown): boolean {

@@ -1,0 +1,115 @@
+import { TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { routeTemplateOf, type RoutedRequest } from '../tracing/route-template';
+import type { MetricFactory, TelemetryGauge, TelemetryHistogram } from './metric-factory';
+import { HTTP_DURATION_BUCKETS, HTTP_SIZE_BUCKETS, UNMATCHED_ROUTE } from './metrics.constants';
+
+// Methods outside this set share `_OTHER` (OpenTelemetry HTTP semantic conventions).
+const METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', '_OTHER'] as const;
+const API_VERSION = /\/(v\d+)(?=\/|$)/;
+
+type DurationLabels = 'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type' | 'api_version';
+type SizeLabels = 'http_request_method' | 'http_route';
+
+interface ServerRequest extends RoutedRequest {
+  method?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+interface ServerResponse {
+  statusCode: number;
+  writableFinished?: boolean;
+  getHeader(name: string): unknown;
+}
+
+/**
+ * The automatic HTTP server metrics (RED), named after the stable OpenTelemetry HTTP
+ * conventions in Prometheus form. Fed by the http instrumentation hooks, so the
+ * duration is the server span's own (same start, same end) and nothing runs in
+ * Nest's request pipeline.
+ * @internal
+ */
+export class HttpMetrics {
+  private readonly duration: TelemetryHistogram<DurationLabels>;
+  private readonly active: TelemetryGauge<'http_request_method'>;
+  private readonly requestSize: TelemetryHistogram<SizeLabels>;
+  private readonly responseSize: TelemetryHistogram<SizeLabels>;
+
+  constructor(factory: MetricFactory) {
+    this.duration = factory.histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Duration of HTTP server requests',
+      labelNames: ['http_request_method', 'http_route', 'http_response_status_code', 'error_type', 'api_version'],
+      labelValues: { http_request_method: METHODS },
+      buckets: HTTP_DURATION_BUCKETS,
+      exemplars: true,
+    });
+    this.active = factory.gauge({
+      name: 'http_server_active_requests',
+      help: 'HTTP server requests in flight',
+      labelNames: ['http_request_method'],
+      labelValues: { http_request_method: METHODS },
+    });
+    this.requestSize = factory.histogram({
+      name: 'http_server_request_body_size_bytes',
+      help: 'Size of HTTP server request bodies (Content-Length)',
+      labelNames: ['http_request_method', 'http_route'],
+      labelValues: { http_request_method: METHODS },
+      buckets: HTTP_SIZE_BUCKETS,
+    });
+    this.responseSize = factory.histogram({
+      name: 'http_server_response_body_size_bytes',
+      help: 'Size of HTTP server response bodies (Content-Length)',
+      labelNames: ['http_request_method', 'http_route'],
+      labelValues: { http_request_method: METHODS },
+      buckets: HTTP_SIZE_BUCKETS,
+    });
+  }
+
+  /** A request started: it is in flight until `end`. */
+  start(request: ServerRequest): void {
+    this.active.inc({ http_request_method: methodOf(request) });
+  }
+
+  /** A request ended after `seconds`; `spanContext` links a sampled observation to its trace. */
+  end(request: ServerRequest, response: ServerResponse, seconds: number, spanContext?: SpanContext): void {
+    const method = methodOf(request);
+    this.active.dec({ http_request_method: method });
+    const template = routeTemplateOf(request);
+    const route = template ?? UNMATCHED_ROUTE;
+    // A response that never finished was aborted by the client.
+    const status = response.writableFinished === false ? 0 : response.statusCode;
+    const sampled = spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+    this.duration.observe(
+      {
+        http_request_method: method,
+        http_route: route,
+        http_response_status_code: status,
+        error_type: errorTypeOf(status),
+        api_version: template?.match(API_VERSION)?.[1] ?? '',
+      },
+      seconds,
+      sampled ? { trace_id: spanContext.traceId } : undefined,
+    );
+    const requestBytes = contentLength(request.headers['content-length']);
+    if (requestBytes !== undefined) this.requestSize.observe({ http_request_method: method, http_route: route }, requestBytes);
+    const responseBytes = contentLength(response.getHeader('content-length'));
+    if (responseBytes !== undefined) this.responseSize.observe({ http_request_method: method, http_route: route }, responseBytes);
+  }
+}
+
+function methodOf(request: ServerRequest): string {
+  const method = request.method?.toUpperCase() ?? 'GET';
+  return (METHODS as readonly string[]).includes(method) ? method : '_OTHER';
+}
+
+/** Empty for a success; the status code for a 4xx/5xx; `aborted` when the client went away. */
+function errorTypeOf(status: number): string {
+  if (status === 0) return 'aborted';
+  return status >= 400 ? String(status) : '';
+}
+
+function contentLength(value: unknown): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const bytes = Number(raw);
+  return Number.isFinite(bytes) && bytes >= 0 ? bytes : undefined;
+}

@@ -1,0 +1,129 @@
+import { Counter, Gauge, Histogram, type OpenMetricsContentType, type Registry } from 'prom-client';
+import { LabelGuard, type LabelValues } from './label-guard';
+import { STANDARD_LABELS } from './metrics.constants';
+
+/** Declares a metric: Prometheus name, help text, labels and (optionally) their allowed values. @publicApi */
+export interface MetricDefinition<L extends string> {
+  /** Prometheus name (`[a-zA-Z_:][a-zA-Z0-9_:]*`): counters end in `_total`, units in the name. */
+  name: string;
+  help: string;
+  labelNames?: readonly L[];
+  /** Allowed values per label; a label not listed takes anything up to `maxLabelValues`. */
+  labelValues?: Partial<Record<L, LabelValues>>;
+}
+
+export interface HistogramDefinition<L extends string> extends MetricDefinition<L> {
+  buckets?: number[];
+  /** Record `trace_id` exemplars (OpenMetrics) when given one. */
+  exemplars?: boolean;
+}
+
+type Labels<L extends string> = Partial<Record<L, string | number | undefined>>;
+
+/** A counter whose label values are guarded. @publicApi */
+export interface TelemetryCounter<L extends string> {
+  inc(labels?: Labels<L>, value?: number): void;
+}
+
+/** A gauge whose label values are guarded. @publicApi */
+export interface TelemetryGauge<L extends string> {
+  set(labels: Labels<L>, value: number): void;
+  inc(labels?: Labels<L>, value?: number): void;
+  dec(labels?: Labels<L>, value?: number): void;
+}
+
+/** A histogram whose label values are guarded; an exemplar links an observation to a trace. @publicApi */
+export interface TelemetryHistogram<L extends string> {
+  observe(labels: Labels<L>, value: number, exemplar?: Record<string, string>): void;
+}
+
+/**
+ * Creates metrics on the app's registry (so they carry `environment`, `project` and
+ * `service`), each behind a label guard. Asking twice for the same name returns the
+ * same metric; asking for a different type under that name is an error.
+ * @internal
+ */
+export class MetricFactory {
+  private readonly created = new Map<string, { type: string; metric: unknown }>();
+  private overflow?: Counter<'metric' | 'label'>;
+
+  constructor(
+    private readonly registry: Registry<OpenMetricsContentType>,
+    private readonly maxLabelValues: number,
+  ) {}
+
+  counter<L extends string = never>(definition: MetricDefinition<L>): TelemetryCounter<L> {
+    return this.once('counter', definition, () => {
+      const counter = new Counter<L>({ ...this.base(definition) });
+      const guard = this.guard(definition);
+      return { inc: (labels = {}, value = 1) => counter.inc(guard.apply(labels), value) };
+    });
+  }
+
+  gauge<L extends string = never>(definition: MetricDefinition<L>): TelemetryGauge<L> {
+    return this.once('gauge', definition, () => {
+      const gauge = new Gauge<L>({ ...this.base(definition) });
+      const guard = this.guard(definition);
+      return {
+        set: (labels, value) => gauge.set(guard.apply(labels), value),
+        inc: (labels = {}, value = 1) => gauge.inc(guard.apply(labels), value),
+        dec: (labels = {}, value = 1) => gauge.dec(guard.apply(labels), value),
+      };
+    });
+  }
+
+  histogram<L extends string = never>(definition: HistogramDefinition<L>): TelemetryHistogram<L> {
+    return this.once('histogram', definition, () => {
+      const histogram = new Histogram<L>({
+        ...this.base(definition),
+        ...(definition.buckets ? { buckets: definition.buckets } : {}),
+        enableExemplars: definition.exemplars ?? false,
+      });
+      const guard = this.guard(definition);
+      if (!definition.exemplars) return { observe: (labels, value) => histogram.observe(guard.apply(labels), value) };
+      return {
+        observe: (labels, value, exemplar) =>
+          histogram.observe({ labels: guard.apply(labels), value, exemplarLabels: (exemplar ?? {}) as Partial<Record<L, string>> }),
+      };
+    });
+  }
+
+  private once<T>(type: string, definition: MetricDefinition<string>, create: () => T): T {
+    const existing = this.created.get(definition.name);
+    if (existing) {
+      if (existing.type !== type) {
+        throw new Error(`MetricsService: metric "${definition.name}" already exists as a ${existing.type}, not a ${type}`);
+      }
+      return existing.metric as T;
+    }
+    const metric = create();
+    this.created.set(definition.name, { type, metric });
+    return metric;
+  }
+
+  private base<L extends string>(definition: MetricDefinition<L>) {
+    for (const label of definition.labelNames ?? []) {
+      if ((STANDARD_LABELS as readonly string[]).includes(label)) {
+        throw new Error(`MetricsService: label "${label}" of "${definition.name}" is reserved; every metric already carries it`);
+      }
+    }
+    return { name: definition.name, help: definition.help, labelNames: definition.labelNames ?? [], registers: [this.registry] };
+  }
+
+  private guard<L extends string>(definition: MetricDefinition<L>): LabelGuard<L> {
+    return new LabelGuard(definition.labelNames ?? [], definition.labelValues ?? {}, this.maxLabelValues, (label) =>
+      this.overflowCounter().inc({ metric: definition.name, label }),
+    );
+  }
+
+  // Bounded by construction: one series per (metric, label) pair the code declares.
+  private overflowCounter(): Counter<'metric' | 'label'> {
+    this.overflow ??= new Counter({
+      name: 'telemetry_metric_label_overflow_total',
+      help: 'Label values recorded as "other" because they were not allowed or over the per-label cap',
+      labelNames: ['metric', 'label'],
+      registers: [this.registry],
+    });
+    return this.overflow;
+  }
+}

@@ -1,0 +1,48 @@
+import { Controller, Get, NotFoundException, Req, Res, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { TELEMETRY_OPTIONS } from '../telemetry.constants';
+import { MetricsExposition } from './metrics-exposition';
+
+interface ScrapeRequest {
+  headers: Record<string, string | string[] | undefined>;
+}
+interface ScrapeResponse {
+  status(code: number): ScrapeResponse;
+  setHeader(name: string, value: string): unknown;
+  send(body: string): unknown;
+}
+
+/**
+ * `/metrics` on the app's own port, mounted by @willsoto/nestjs-prometheus (which sets
+ * its path). It lives in that module, so it finds the telemetry providers through the
+ * ModuleRef rather than by injection: `isGlobal: false` must not break it.
+ * @internal
+ */
+@Controller()
+export class MetricsController implements OnModuleInit {
+  private exposition: MetricsExposition | undefined;
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    const options = this.moduleRef.get<ResolvedTelemetryOptions>(TELEMETRY_OPTIONS, { strict: false });
+    // Served on a port of its own, or not at all: the app's port answers 404.
+    if (options.metrics.enabled && options.metrics.port === undefined) {
+      this.exposition = this.moduleRef.get(MetricsExposition, { strict: false });
+    }
+  }
+
+  @Get()
+  async index(@Req() request: ScrapeRequest, @Res() response: ScrapeResponse): Promise<void> {
+    if (!this.exposition) throw new NotFoundException();
+    const scrape = await this.exposition.render(header(request, 'accept'), header(request, 'authorization'));
+    for (const [name, value] of Object.entries(scrape.headers)) response.setHeader(name, value);
+    response.status(scrape.status).send(scrape.body);
+  }
+}
+
+function header(request: ScrapeRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
