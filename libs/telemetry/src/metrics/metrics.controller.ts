@@ -8,9 +8,8 @@ interface ScrapeRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 interface ScrapeResponse {
-  status(code: number): ScrapeResponse;
-  setHeader(name: string, value: string): unknown;
-  send(body: string): unknown;
+  writeHead(status: number, headers: Record<string, string>): ScrapeResponse;
+  end(body: string): unknown;
 }
 
 /**
@@ -37,8 +36,8 @@ export class MetricsController implements OnModuleInit {
   async index(@Req() request: ScrapeRequest, @Res() response: ScrapeResponse): Promise<void> {
     if (!this.exposition) throw new NotFoundException();
     const scrape = await this.exposition.render(header(request, 'accept'), header(request, 'authorization'));
-    for (const [name, value] of Object.entries(scrape.headers)) response.setHeader(name, value);
-    response.status(scrape.status).send(scrape.body);
+    // Plain node response: the content type goes out exactly as prom-client spells it.
+    response.writeHead(scrape.status, scrape.headers).end(scrape.body);
   }
 }
 
