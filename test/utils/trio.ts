@@ -83,7 +83,7 @@ async function waitForHealth(service: RunningService, timeoutMs = 30_000): Promi
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

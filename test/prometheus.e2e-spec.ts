@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { PrometheusServer, PROMTOOL_BIN, requireBinary } from './utils/prometheus-server';
+import { Trio } from './utils/trio';
+
+const SERVICES = { 'api-gateway': '/api/v1/workflows', 'workflow-agent': '/generate', 'workflow-engine': '/execute' };
+
+/** A real Prometheus server scraping the three running services. */
+describe('Prometheus scraping the trio', () => {
+  const trio = new Trio();
+  const prometheus = new PrometheusServer();
+  const trackingIds: string[] = [];
+
+  beforeAll(async () => {
+    await trio.start({});
+    await prometheus.start(
+      Object.fromEntries([...trio.services.values()].map((service) => [service.name, service.url.replace('http://', '')])),
+    );
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${trio.gateway}/api/v1/workflows`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `scraped-${i}`, steps: ['extract', 'load'] }),
+      });
+      expect(response.status).toBe(201);
+      trackingIds.push(response.headers.get('x-tracking-id')!);
+    }
+  });
+
+  afterAll(async () => {
+    await prometheus.stop();
+    await trio.stop();
+  });
+
+  it('should collect request durations from all three services, by route template', async () => {
+    await prometheus.waitUntil(
+      async () => {
+        const series = await prometheus.query('sum by (service, http_route) (http_server_request_duration_seconds_count)');
+        return Object.entries(SERVICES).every(([service, route]) =>
+          series.some((s) => s.metric.service === service && s.metric.http_route === route && Number(s.value[1]) >= 5),
+        );
+      },
+      30_000,
+      'request duration series of the three services not all scraped',
+    );
+    const series = await prometheus.query('http_server_request_duration_seconds_count{service="api-gateway"}');
+    expect(series[0].metric).toMatchObject({ environment: 'dev', project: 'workflow-platform', http_request_method: 'POST', api_version: 'v1' });
+  });
+
+  it('should collect workflow and AI token series', async () => {
+    await prometheus.waitUntil(
+      async () => (await prometheus.query('workflow_executions_total{service="workflow-engine",status="completed"}')).length > 0,
+      30_000,
+      'no workflow series',
+    );
+    const tokens = await prometheus.query('ai_tokens_total{service="workflow-agent"}');
+    expect(tokens.map((s) => s.metric.token_type).sort()).toEqual(['completion', 'prompt']);
+    const active = await prometheus.query('active_workflows{service="api-gateway"}');
+    expect(active).toHaveLength(1);
+  });
+
+  it('should store exemplars whose trace id is a tracking id the gateway returned', async () => {
+    let found: string[] = [];
+    await prometheus.waitUntil(
+      async () => {
+        const data = await prometheus.exemplars('http_server_request_duration_seconds_bucket{service="api-gateway"}');
+        found = data.flatMap((series) => series.exemplars.map((exemplar) => exemplar.labels.trace_id));
+        return found.some((traceId) => trackingIds.includes(traceId));
+      },
+      30_000,
+      'no exemplar with a returned tracking id',
+    );
+    expect(found.every((traceId) => /^[0-9a-f]{32}$/.test(traceId))).toBe(true);
+  });
+
+  it('should expose metrics that promtool finds no problem with, for every metric this project defines', async () => {
+    requireBinary(PROMTOOL_BIN);
+    for (const service of trio.services.values()) {
+      const exposition = await (await fetch(`${service.url}/metrics`)).text();
+      const check = spawnSync(PROMTOOL_BIN, ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
+      const lines = `${check.stdout}${check.stderr}`.split('\n').filter(Boolean);
+      // prom-client's own default metrics (nodejs_*, process_*) are not ours to rename.
+      const ours = lines.filter((line) => !/^(nodejs|process)_/.test(line));
+      expect({ service: service.name, problems: ours }).toEqual({ service: service.name, problems: [] });
+      expect(exposition).toContain('http_server_request_duration_seconds_bucket');
+    }
+  });
+});
