@@ -16,7 +16,14 @@ async function start(mode: string, nodeArgs: string[] = [], env: Record<string, 
   const output = stdout + stderr;
   const line = output.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`fixture printed no result:\n${output}`);
-  type Result = { status: number; trackingId: string; sdk: boolean; spans: { name: string; kind: number; route?: string }[] };
+  type Result = {
+    status: number;
+    trackingId: string;
+    sdk: boolean;
+    spans: { name: string; kind: number; route?: string }[];
+    spanSeconds?: number;
+    metricSeconds?: number;
+  };
   return { output, result: JSON.parse(line.slice('RESULT '.length)) as Result };
 }
 
@@ -37,6 +44,19 @@ describe('starting the SDK', () => {
         expect.objectContaining({ name: 'PingController.ping' }),
       ]),
     );
+  });
+
+  it('should time the HTTP duration metric like the server span, within a millisecond', async () => {
+    const { result } = await start('early');
+    expect(result.spanSeconds).toBeGreaterThan(0);
+    expect(result.metricSeconds).toBeGreaterThan(0);
+    expect(Math.abs(result.metricSeconds! - result.spanSeconds!)).toBeLessThan(0.001);
+  });
+
+  it('should name the server span after the route template with the express instrumentation on too', async () => {
+    const { result } = await start('early', [], { FIXTURE_OPTIONS: JSON.stringify({ instrumentations: { express: true } }) });
+    expect(result.spans).toEqual(expect.arrayContaining([{ name: 'GET /ping/:id', kind: 1, route: '/ping/:id' }]));
+    expect(result.spans.some((span) => span.name.startsWith('middleware - '))).toBe(true);
   });
 
   it('should name the server span after the route template without the express instrumentation', async () => {

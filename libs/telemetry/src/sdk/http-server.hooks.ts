@@ -6,6 +6,7 @@ import { TelemetryAttributes } from '../telemetry.constants';
 import { routeTemplateOf, type RoutedRequest } from '../tracing/route-template';
 
 interface ServerRequest extends RoutedRequest {
+  [REQUEST_START_KEY]?: number;
   method?: string;
   headers: Record<string, string | string[] | undefined>;
   socket?: { server?: { [HTTP_METRICS_KEY]?: HttpMetrics } } | null;
@@ -21,32 +22,48 @@ interface ServerResponse {
 }
 
 /**
- * Everything the library does per HTTP request, run from the http instrumentation's
- * `responseHook` as the server span starts, before express or Nest see the request:
- * - the tracking id header and `tracking.id` attribute, so even a body-parser error or
- *   an unmatched route answers with it;
- * - on close, ahead of the instrumentation's own close handler: the route template
- *   (`GET /api/v1/sessions/:id`, nothing for an unmatched request) and the HTTP
- *   metrics, timed like the span itself.
- * The app's HTTP metrics hang on its `http.Server`, so apps sharing a process never mix.
+ * What the library does per HTTP request, from the http instrumentation's hooks, so
+ * nothing runs in Nest's pipeline and every request is covered, body-parser errors
+ * and unmatched routes included. The app's HTTP metrics hang on its `http.Server`,
+ * so apps sharing a process never mix.
+ */
+
+/** `startIncomingSpanHook`: just before the server span starts, the metric's clock starts. @internal */
+export function onServerRequestStarting(request: ServerRequest): void {
+  request[REQUEST_START_KEY] = performance.now();
+}
+
+/**
+ * `responseHook`, as the server span starts: the tracking id header and attribute, the
+ * in-flight gauge, and, on close and ahead of the instrumentation's own close handler,
+ * the route template it will name the span after (`GET /api/v1/sessions/:id`; nothing
+ * for an unmatched request, whatever middleware route express last saw).
  * @internal
  */
 export function onServerRequest(span: Span, response: ServerResponse, trackingIdHeader: string): void {
-  const spanContext = span.spanContext();
-  span.setAttribute(TelemetryAttributes.TRACKING_ID, spanContext.traceId);
-  response.setHeader(trackingIdHeader, spanContext.traceId);
+  const traceId = span.spanContext().traceId;
+  span.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
+  response.setHeader(trackingIdHeader, traceId);
 
-  const started = performance.now();
-  response[REQUEST_START_KEY] = started;
   const request = response.req;
-  const metrics = request.socket?.server?.[HTTP_METRICS_KEY];
-  metrics?.start(request);
+  response[REQUEST_START_KEY] = request[REQUEST_START_KEY] ?? performance.now();
+  metricsOf(request)?.start(request);
   // The active context is the server span's: its RPC metadata is where the
   // instrumentation reads the route from when it ends the span.
   const rpcMetadata = getRPCMetadata(context.active());
-
   response.once('close', () => {
     if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = routeTemplateOf(request);
-    metrics?.end(request, response, (performance.now() - started) / 1000, spanContext);
   });
+}
+
+/** `applyCustomAttributesOnSpan`, the last step before the span ends: the HTTP metrics. @internal */
+export function onServerRequestEnded(span: Span, request: ServerRequest, response: ServerResponse): void {
+  const started = response[REQUEST_START_KEY];
+  const metrics = metricsOf(request);
+  if (started === undefined || !metrics) return;
+  metrics.end(request, response, (performance.now() - started) / 1000, span.spanContext());
+}
+
+function metricsOf(request: ServerRequest): HttpMetrics | undefined {
+  return request.socket?.server?.[HTTP_METRICS_KEY];
 }

@@ -4,10 +4,13 @@ import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { onServerRequest } from './http-server.hooks';
+import { onServerRequest, onServerRequestEnded, onServerRequestStarting } from './http-server.hooks';
 import { createPathMatcher } from './ignored-paths';
 
 type Instrumentation = NodeSDKConfiguration['instrumentations'][number];
+
+// The start hook adds no attributes; the instrumentation copies what it returns.
+const NO_ATTRIBUTES = Object.freeze({});
 
 /**
  * The auto-instrumentations, lean by default: one SERVER span per request from
@@ -26,9 +29,16 @@ export function createInstrumentations(options: ResolvedTelemetryOptions): Instr
       new HttpInstrumentation({
         // Probes and scrapes get no span; tracing stays suppressed for their whole handling.
         ignoreIncomingRequestHook: (request) => isIgnored(request.url),
+        startIncomingSpanHook: (request) => {
+          onServerRequestStarting(request as never);
+          return NO_ATTRIBUTES;
+        },
+        // Both hooks also see outgoing requests, whose response (an IncomingMessage) has no headers to set.
         responseHook: (span, response) => {
-          // Also called with the IncomingMessage of outgoing requests, which has no headers to set.
           if (isServerResponse(response)) onServerRequest(span, response as never, options.trackingIdHeader);
+        },
+        applyCustomAttributesOnSpan: (span, request, response) => {
+          if (isServerResponse(response)) onServerRequestEnded(span, request as never, response as never);
         },
       }),
     );
