@@ -1,6 +1,6 @@
 import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { HttpMetricsFallbackMiddleware } from './metrics/http-metrics.fallback.middleware';
+import { HttpObserversFallbackMiddleware } from './http/http-observers.fallback.middleware';
 import { metricsProviders } from './metrics/metrics-registry.provider';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsLifecycle } from './metrics/metrics.lifecycle';
@@ -48,7 +48,7 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
     ...metricsProviders,
     MetricsService,
     MetricsLifecycle,
-    HttpMetricsFallbackMiddleware,
+    HttpObserversFallbackMiddleware,
   ],
   exports: [TELEMETRY_OPTIONS, TraceService, MetricsService, TELEMETRY_METRICS_REGISTRY],
 })
@@ -64,12 +64,12 @@ export class TelemetryModule extends ConfigurableTelemetryModule implements Nest
 
   /**
    * The tracking-id middleware serves requests that have no span (ignored paths, no
-   * SDK). The HTTP metrics come from the SDK's http hooks; the fallback middleware
-   * times them only when that instrumentation is not running.
+   * SDK). The HTTP metrics and access log come from the SDK's http hooks; the
+   * fallback middleware feeds them only when that instrumentation is not running.
    */
   configure(consumer: MiddlewareConsumer): void {
     const hooked = getTelemetrySdk()?.options.instrumentations.http === true;
-    const middleware = this.options.metrics.enabled && !hooked ? [TrackingIdMiddleware, HttpMetricsFallbackMiddleware] : [TrackingIdMiddleware];
+    const middleware = hooked ? [TrackingIdMiddleware] : [TrackingIdMiddleware, HttpObserversFallbackMiddleware];
     consumer.apply(...middleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

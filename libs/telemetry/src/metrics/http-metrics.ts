@@ -1,5 +1,6 @@
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
-import { routeTemplateOf, type RoutedRequest } from '../tracing/route-template';
+import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from '../http/http-request-observer';
+import { routeTemplateOf } from '../tracing/route-template';
 import type { MetricFactory, TelemetryGauge, TelemetryHistogram } from './metric-factory';
 import { HTTP_DURATION_BUCKETS, HTTP_SIZE_BUCKETS, UNMATCHED_ROUTE } from './metrics.constants';
 
@@ -10,15 +11,6 @@ const API_VERSION = /\/(v\d+)(?=\/|$)/;
 type DurationLabels = 'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type' | 'api_version';
 type SizeLabels = 'http_request_method' | 'http_route';
 
-interface ServerRequest extends RoutedRequest {
-  method?: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-interface ServerResponse {
-  statusCode: number;
-  writableFinished?: boolean;
-  getHeader(name: string): unknown;
-}
 
 /**
  * The automatic HTTP server metrics (RED), named after the stable OpenTelemetry HTTP
@@ -27,7 +19,7 @@ interface ServerResponse {
  * Nest's request pipeline.
  * @internal
  */
-export class HttpMetrics {
+export class HttpMetrics implements HttpRequestObserver {
   private readonly duration: TelemetryHistogram<DurationLabels>;
   private readonly active: TelemetryGauge<'http_request_method'>;
   private readonly requestSize: TelemetryHistogram<SizeLabels>;
@@ -65,12 +57,12 @@ export class HttpMetrics {
   }
 
   /** A request started: it is in flight until `end`. */
-  start(request: ServerRequest): void {
+  start(request: ObservedRequest): void {
     this.active.inc({ http_request_method: methodOf(request) });
   }
 
   /** A request ended after `seconds`; `spanContext` links a sampled observation to its trace. */
-  end(request: ServerRequest, response: ServerResponse, seconds: number, spanContext?: SpanContext): void {
+  end(request: ObservedRequest, response: ObservedResponse, seconds: number, spanContext?: SpanContext): void {
     const method = methodOf(request);
     this.active.dec({ http_request_method: method });
     const template = routeTemplateOf(request);
@@ -96,7 +88,7 @@ export class HttpMetrics {
   }
 }
 
-function methodOf(request: ServerRequest): string {
+function methodOf(request: ObservedRequest): string {
   const method = request.method?.toUpperCase() ?? 'GET';
   return (METHODS as readonly string[]).includes(method) ? method : '_OTHER';
 }

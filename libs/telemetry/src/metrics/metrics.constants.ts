@@ -15,9 +15,3 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 /** DI token of the app's prom-client `Registry`. @publicApi */
 export const TELEMETRY_METRICS_REGISTRY = 'TELEMETRY:METRICS_REGISTRY';
-
-/** Where the http instrumentation hooks find an app's HTTP metrics: on its `http.Server`. @internal */
-export const HTTP_METRICS_KEY = Symbol.for('nest-telemetry.http-metrics');
-
-/** When the http instrumentation saw a request start (`performance.now()`), kept on the response. @internal */
-export const REQUEST_START_KEY = Symbol.for('nest-telemetry.request-start');

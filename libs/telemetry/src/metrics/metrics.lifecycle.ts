@@ -6,10 +6,9 @@ import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { HttpMetrics } from './http-metrics';
 import { MetricsExposition } from './metrics-exposition';
 import { MetricsServer } from './metrics-server';
-import { HTTP_METRICS_KEY, TELEMETRY_METRICS_REGISTRY } from './metrics.constants';
+import { attachObserver, detachObserver, type ObservedServer } from '../http/http-request-observer';
+import { TELEMETRY_METRICS_REGISTRY } from './metrics.constants';
 import { standardLabels } from './metrics-registry.provider';
-
-type HttpServerWithMetrics = { [HTTP_METRICS_KEY]?: HttpMetrics };
 
 /**
  * Starts what metrics need in lifecycle hooks, never at import time, and undoes it
@@ -19,7 +18,7 @@ type HttpServerWithMetrics = { [HTTP_METRICS_KEY]?: HttpMetrics };
  */
 @Injectable()
 export class MetricsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private httpServer: HttpServerWithMetrics | undefined;
+  private httpServer: ObservedServer | undefined;
   private metricsServer: MetricsServer | undefined;
 
   constructor(
@@ -47,9 +46,9 @@ export class MetricsLifecycle implements OnModuleInit, OnApplicationBootstrap, O
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.metrics.enabled) return;
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as HttpServerWithMetrics | undefined;
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as ObservedServer | undefined;
     if (server) {
-      server[HTTP_METRICS_KEY] = this.httpMetrics;
+      attachObserver(server, this.httpMetrics);
       this.httpServer = server;
     }
     if (this.options.metrics.port !== undefined) {
@@ -59,7 +58,7 @@ export class MetricsLifecycle implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.httpServer) delete this.httpServer[HTTP_METRICS_KEY];
+    if (this.httpServer) detachObserver(this.httpServer, this.httpMetrics);
     await this.metricsServer?.close();
     this.registry.clear();
   }

@@ -1,41 +1,39 @@
 import { context, type Span } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import type { HttpMetrics } from '../metrics/http-metrics';
-import { HTTP_METRICS_KEY, REQUEST_START_KEY } from '../metrics/metrics.constants';
+import {
+  observersOf,
+  REQUEST_START_KEY,
+  type ObservedRequest,
+  type ObservedResponse,
+} from '../http/http-request-observer';
 import { TelemetryAttributes } from '../telemetry.constants';
-import { routeTemplateOf, type RoutedRequest } from '../tracing/route-template';
+import { routeTemplateOf } from '../tracing/route-template';
 
-interface ServerRequest extends RoutedRequest {
+interface ServerRequest extends ObservedRequest {
   [REQUEST_START_KEY]?: number;
-  method?: string;
-  headers: Record<string, string | string[] | undefined>;
-  socket?: { server?: { [HTTP_METRICS_KEY]?: HttpMetrics } } | null;
 }
-interface ServerResponse {
+interface ServerResponse extends ObservedResponse {
   req: ServerRequest;
-  statusCode: number;
-  writableFinished?: boolean;
   [REQUEST_START_KEY]?: number;
   setHeader(name: string, value: string): unknown;
-  getHeader(name: string): unknown;
   once(event: 'close', listener: () => void): unknown;
 }
 
-/**
+/*
  * What the library does per HTTP request, from the http instrumentation's hooks, so
  * nothing runs in Nest's pipeline and every request is covered, body-parser errors
- * and unmatched routes included. The app's HTTP metrics hang on its `http.Server`,
- * so apps sharing a process never mix.
+ * and unmatched routes included. The app's observers (metrics, access log) hang on
+ * its `http.Server`, so apps sharing a process never mix.
  */
 
-/** `startIncomingSpanHook`: just before the server span starts, the metric's clock starts. @internal */
+/** `startIncomingSpanHook`: just before the server span starts, the observers' clock starts. @internal */
 export function onServerRequestStarting(request: ServerRequest): void {
   request[REQUEST_START_KEY] = performance.now();
 }
 
 /**
  * `responseHook`, as the server span starts: the tracking id header and attribute, the
- * in-flight gauge, and, on close and ahead of the instrumentation's own close handler,
+ * observers' start, and, on close and ahead of the instrumentation's own close handler,
  * the route template it will name the span after (`GET /api/v1/sessions/:id`; nothing
  * for an unmatched request, whatever middleware route express last saw).
  * @internal
@@ -47,7 +45,8 @@ export function onServerRequest(span: Span, response: ServerResponse, trackingId
 
   const request = response.req;
   response[REQUEST_START_KEY] = request[REQUEST_START_KEY] ?? performance.now();
-  metricsOf(request)?.start(request);
+  const observers = observersOf(request);
+  if (observers) for (const observer of observers) observer.start(request);
   // The active context is the server span's: its RPC metadata is where the
   // instrumentation reads the route from when it ends the span.
   const rpcMetadata = getRPCMetadata(context.active());
@@ -56,14 +55,12 @@ export function onServerRequest(span: Span, response: ServerResponse, trackingId
   });
 }
 
-/** `applyCustomAttributesOnSpan`, the last step before the span ends: the HTTP metrics. @internal */
+/** `applyCustomAttributesOnSpan`, the last step before the span ends: the observers' end. @internal */
 export function onServerRequestEnded(span: Span, request: ServerRequest, response: ServerResponse): void {
   const started = response[REQUEST_START_KEY];
-  const metrics = metricsOf(request);
-  if (started === undefined || !metrics) return;
-  metrics.end(request, response, (performance.now() - started) / 1000, span.spanContext());
-}
-
-function metricsOf(request: ServerRequest): HttpMetrics | undefined {
-  return request.socket?.server?.[HTTP_METRICS_KEY];
+  const observers = observersOf(request);
+  if (started === undefined || !observers) return;
+  const seconds = (performance.now() - started) / 1000;
+  const spanContext = span.spanContext();
+  for (const observer of observers) observer.end(request, response, seconds, spanContext);
 }
