@@ -13,4 +13,5 @@ module.exports = {
     '^@test/(.*)$': '<rootDir>/test/utils/$1',
   },
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/setup-unit.js'],
 };

@@ -95,6 +95,8 @@ describe('starting the SDK', () => {
     // One clear line about the lost export, no stack trace, no crash.
     const problems = output.split('\n').filter((line) => /ECONNREFUSED|Error/.test(line));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/WARN .*could not export the last spans to http:\/\/127\.0\.0\.1:9\/v1\/traces/);
+    const line = JSON.parse(problems[0]) as Record<string, unknown>;
+    expect(line['@level']).toBe('WARN');
+    expect(line['@message']).toMatch(/^could not export the last spans to http:\/\/127\.0\.0\.1:9\/v1\/traces/);
   });
 });

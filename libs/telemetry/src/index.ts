@@ -12,6 +12,8 @@ export type {
   OtlpProtocol,
   TelemetryEnvironment,
   TelemetryInstrumentationOptions,
+  TelemetryLogLevel,
+  TelemetryLoggingOptions,
   TelemetryMetricsOptions,
   TelemetryModuleOptions,
   TraceExporterKind,

@@ -88,6 +88,54 @@ export interface TelemetryMetricsOptions {
   maxLabelValues?: number;
 }
 
+/** Log levels, lowest first. @publicApi */
+export type TelemetryLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** The structured logs (nestjs-pino). @publicApi */
+export interface TelemetryLoggingOptions {
+  /**
+   * Set up nestjs-pino and make it the application's logger.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * Lowest level written. Falls back to `LOG_LEVEL`, then to the environment's default.
+   * @default 'warn' in prod, 'info' in staging, 'debug' in dev
+   */
+  level?: TelemetryLogLevel;
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON. Falls back to `LOG_PRETTY=true`.
+   * @default false
+   */
+  pretty?: boolean;
+  /**
+   * One access log line per request (INFO 2xx/3xx, WARN 4xx, ERROR 5xx).
+   * @default true
+   */
+  accessLog?: boolean;
+  /**
+   * Keys whose values are replaced by `[REDACTED]` at any depth, beside the defaults
+   * (authorization, cookie, set-cookie, password, token, secret, api_key and e-mail fields).
+   * @default []
+   */
+  redact?: string[];
+  /**
+   * Mask the last part of client IPs in the access log (`192.168.1.xxx`).
+   * @default false
+   */
+  maskIp?: boolean;
+  /**
+   * Most fields one line may have, counted as CloudWatch counts them (flattened leaves).
+   * @default 900
+   */
+  maxFields?: number;
+  /**
+   * Where lines go, e.g. a memory stream in tests.
+   * @default stdout, asynchronously, flushed on shutdown
+   */
+  destination?: { write(line: string): unknown };
+}
+
 /**
  * Options of `TelemetryModule.forRoot()` and of `startTelemetry()`.
  * Each option falls back to its standard `OTEL_*` environment variable, then to the default.
@@ -181,6 +229,11 @@ export interface TelemetryModuleOptions {
    * @default enabled, default metrics on, served at `/metrics` on the app's port
    */
   metrics?: TelemetryMetricsOptions;
+  /**
+   * Structured JSON logs.
+   * @default enabled, level by environment, JSON, access log on, default redaction
+   */
+  logging?: TelemetryLoggingOptions;
   /**
    * Auto-instrumentations to register.
    * @default all on, express layer spans off

@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type {
+  TelemetryLogLevel,
   BatchOptions,
   IgnoredPath,
   OtlpProtocol,
@@ -31,6 +32,16 @@ export interface ResolvedTelemetryOptions {
     host: string;
     bearerToken: string | undefined;
     maxLabelValues: number;
+  };
+  logging: {
+    enabled: boolean;
+    level: TelemetryLogLevel;
+    pretty: boolean;
+    accessLog: boolean;
+    redact: string[];
+    maskIp: boolean;
+    maxFields: number;
+    destination: { write(line: string): unknown } | undefined;
   };
   instrumentations: Required<{
     http: boolean;

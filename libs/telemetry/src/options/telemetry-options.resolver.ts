@@ -7,6 +7,7 @@ import { DEFAULT_IGNORED_PATHS, DEFAULT_TRACKING_ID_HEADER } from '../telemetry.
 import type {
   BatchOptions,
   OtlpProtocol,
+  TelemetryLogLevel,
   TelemetryEnvironment,
   TelemetryModuleOptions,
   TraceExporterKind,
@@ -19,6 +20,9 @@ const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
 const ATTR_SERVICE_NAMESPACE = 'service.namespace';
 
 const ENVIRONMENTS: readonly TelemetryEnvironment[] = ['dev', 'staging', 'prod'];
+const LOG_LEVELS: readonly TelemetryLogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+// Quiet where volume costs money, chatty where a developer reads along.
+const DEFAULT_LOG_LEVELS: Record<TelemetryEnvironment, TelemetryLogLevel> = { prod: 'warn', staging: 'info', dev: 'debug' };
 const EXPORTERS: readonly TraceExporterKind[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 // An HTTP header name (RFC 9110 token) that we can safely set on every response.
@@ -89,6 +93,16 @@ export function resolveTelemetryOptions(options: TelemetryModuleOptions = {}): R
       host: nonEmpty('metrics.host', options.metrics?.host ?? '0.0.0.0'),
       bearerToken: options.metrics?.bearerToken === undefined ? undefined : nonEmpty('metrics.bearerToken', options.metrics.bearerToken),
       maxLabelValues: positiveInteger('metrics.maxLabelValues', options.metrics?.maxLabelValues ?? 100),
+    },
+    logging: {
+      enabled: bool('logging.enabled', options.logging?.enabled ?? true),
+      level: oneOf('logging.level', options.logging?.level ?? blankToUndefined(env.LOG_LEVEL)?.toLowerCase() ?? DEFAULT_LOG_LEVELS[environment], LOG_LEVELS),
+      pretty: bool('logging.pretty', options.logging?.pretty ?? blankToUndefined(env.LOG_PRETTY)?.toLowerCase() === 'true'),
+      accessLog: bool('logging.accessLog', options.logging?.accessLog ?? true),
+      redact: stringList('logging.redact', options.logging?.redact ?? []),
+      maskIp: bool('logging.maskIp', options.logging?.maskIp ?? false),
+      maxFields: positiveInteger('logging.maxFields', options.logging?.maxFields ?? 900),
+      destination: destination(options.logging?.destination),
     },
     instrumentations: {
       http: bool('instrumentations.http', options.instrumentations?.http ?? true),
@@ -209,6 +223,19 @@ function oneOf<T extends string>(option: string, value: unknown, allowed: readon
 function nonEmpty(option: string, value: unknown): string {
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidTelemetryOptionsError(option, value, 'a non-empty string');
+}
+
+function stringList(option: string, value: unknown): string[] {
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '')) return value as string[];
+  throw new InvalidTelemetryOptionsError(option, value, 'an array of non-empty strings');
+}
+
+function destination(value: unknown): { write(line: string): unknown } | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'object' && value !== null && typeof (value as { write?: unknown }).write === 'function') {
+    return value as { write(line: string): unknown };
+  }
+  throw new InvalidTelemetryOptionsError('logging.destination', value, 'a stream with a write(line) method');
 }
 
 function port(option: string, value: unknown): number {

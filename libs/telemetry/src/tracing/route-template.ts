@@ -4,9 +4,9 @@ export interface RoutedRequest {
   baseUrl?: string;
 }
 
-// A catch-all path is how middleware is mounted on every route (`forRoutes('*')`):
-// it matches everything, so it names nothing.
-const CATCH_ALL = /^\/?(\*\w*|\{\*\w*\}|\(\.\*\))$/;
+// A catch-all path is how middleware is mounted on every route (`forRoutes('*')`,
+// nestjs-pino's `{/*splat}`): it matches everything, so it names nothing.
+const CATCH_ALL = /^\/?(\*\w*|\{\/?\*\w*\}|\(\.\*\))$/;
 
 /**
  * The route template of a matched request (`/api/v1/workflows/:id`), never the raw

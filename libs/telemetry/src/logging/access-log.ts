@@ -1,0 +1,61 @@
+import type { SpanContext } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from '../http/http-request-observer';
+import { routeTemplateOf } from '../tracing/route-template';
+import { TRACKING_ID_KEY } from '../tracking-id/tracking-id';
+import { maskIp } from './mask-ip';
+
+type RequestWithIp = ObservedRequest & { ip?: string; [TRACKING_ID_KEY]?: string };
+
+/**
+ * One access log line per request, written as the server span ends: INFO for
+ * 2xx/3xx, WARN for 4xx, ERROR for 5xx, with the `request` and `response` groups.
+ * @internal
+ */
+export class AccessLog implements HttpRequestObserver {
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: { maskIp: boolean },
+  ) {}
+
+  start(): void {}
+
+  end(request: RequestWithIp, response: ObservedResponse, seconds: number, spanContext?: SpanContext): void {
+    const method = request.method ?? 'GET';
+    const url = request.originalUrl ?? request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const aborted = response.writableFinished === false;
+    const status = response.statusCode;
+    const ip = request.ip ?? request.socket?.remoteAddress;
+    const line = {
+      tracking_id: spanContext?.traceId ?? request[TRACKING_ID_KEY],
+      request: {
+        method,
+        path,
+        route: routeTemplateOf(request),
+        duration: Math.round(seconds * 1e6) / 1e6,
+        size: numberOf(request.headers['content-length']),
+        user_agent: request.headers['user-agent'],
+        ip: ip && this.options.maskIp ? maskIp(ip) : ip,
+      },
+      response: {
+        status,
+        size: numberOf(response.getHeader('content-length')),
+        content_type: response.getHeader('content-type'),
+        ...(aborted ? { aborted: true } : {}),
+      },
+    };
+    const message = `${method} ${path} ${status}`;
+    if (status >= 500) this.logger.error(line, message);
+    else if (status >= 400 || aborted) this.logger.warn(line, message);
+    else this.logger.info(line, message);
+  }
+}
+
+function numberOf(value: unknown): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw === '') return undefined;
+  const number = Number(raw);
+  return Number.isFinite(number) ? number : undefined;
+}

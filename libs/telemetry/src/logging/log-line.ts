@@ -1,0 +1,38 @@
+import { trace } from '@opentelemetry/api';
+import { traceIdOf, untracedRequestStorage } from '../tracking-id/tracking-id';
+import { capFields } from './field-cap';
+import { groupFields } from './log-groups';
+import { createRedactor } from './redaction';
+
+/** Fields pino writes outside the object: `@timestamp`, `@level`, `@message`, `service`. */
+const FIELDS_OUTSIDE_OBJECT = 4;
+
+/**
+ * The correlation fields of a line: `tracking_id`, and `tracing` while a span is
+ * active. Outside any request there is no tracking id (never a stale one).
+ * @internal
+ */
+export function correlationFields(mergeObject: object): object {
+  // The access log passes its request's tracking id itself. (pino merges the line
+  // into the object returned here: a new one each time.)
+  if ('tracking_id' in mergeObject) return {};
+  const span = trace.getActiveSpan();
+  const traceId = traceIdOf(span);
+  if (traceId !== undefined) {
+    return { tracking_id: traceId, tracing: { trace_id: traceId, span_id: span!.spanContext().spanId } };
+  }
+  const untraced = untracedRequestStorage.getStore();
+  return untraced === undefined ? {} : { tracking_id: untraced };
+}
+
+/**
+ * The shape of every line's own fields: flat keys moved into their groups, errors
+ * into `error` / `exception`, secrets redacted at any depth, and the field cap.
+ * @internal
+ */
+export function createLogObjectFormatter(options: { redact: readonly string[]; maxFields: number }) {
+  const redact = createRedactor(options.redact);
+  const budget = options.maxFields - FIELDS_OUTSIDE_OBJECT;
+  return (object: Record<string, unknown>): Record<string, unknown> =>
+    capFields(redact(groupFields(object)) as Record<string, unknown>, budget);
+}

@@ -1,0 +1,81 @@
+import type { Params } from 'nestjs-pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { recordErrorLog } from './error-span-event';
+import { correlationFields, createLogObjectFormatter } from './log-line';
+
+const ERROR_LEVEL = 50;
+
+/** The app's root pino logger and where it writes. @internal */
+export interface TelemetryLogger {
+  logger: Logger;
+  destination: DestinationStream & { flushSync?: () => void };
+}
+
+/**
+ * The app's pino logger, writing CloudWatch / Loki shaped JSON lines:
+ * `@timestamp` (ISO 8601 UTC, ms), `@level`, `@message`, `service`, `tracking_id`,
+ * `tracing` while a span is active, the caller's fields in their groups.
+ * @internal
+ */
+export function createTelemetryLogger(options: ResolvedTelemetryOptions): TelemetryLogger {
+  const destination = createDestination(options);
+  const formatLogObject = createLogObjectFormatter(options.logging);
+  const pinoOptions: LoggerOptions = {
+    level: options.logging.level,
+    messageKey: '@message',
+    base: { service: options.serviceName },
+    timestamp: () => `,"@timestamp":"${new Date().toISOString()}"`,
+    formatters: {
+      level: (label) => ({ '@level': label.toUpperCase() }),
+      log: formatLogObject,
+      // pino-http binds a request id to every request logger; the tracking id already is one.
+      bindings: ({ reqId: _requestId, ...bindings }) => bindings,
+    },
+    mixin: correlationFields,
+    hooks: {
+      logMethod(args, method, level) {
+        if (level >= ERROR_LEVEL) recordErrorLog(level, args);
+        // Every line has a message, even one logged as an object alone.
+        if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {
+          const only = args[0] as { message?: unknown };
+          return method.apply(this, [only, only instanceof Error ? only.message : typeof only.message === 'string' ? only.message : ''] as never);
+        }
+        return method.apply(this, args);
+      },
+    },
+  };
+  return { logger: pino(pinoOptions, destination), destination };
+}
+
+/** nestjs-pino's parameters around the app's logger. @internal */
+export function createLoggerParams(logger: Logger): Params {
+  return {
+    pinoHttp: {
+      logger,
+      // The access log comes from the http instrumentation's hooks, which also see
+      // requests that never reach a Nest middleware (body-parser errors).
+      autoLogging: false,
+      quietReqLogger: true,
+    },
+  };
+}
+
+function createDestination(options: ResolvedTelemetryOptions): TelemetryLogger['destination'] {
+  if (options.logging.destination) return options.logging.destination as DestinationStream;
+  if (options.logging.pretty) {
+    // Loaded only when asked for: production images need not ship it.
+    const pretty = require('pino-pretty') as typeof import('pino-pretty');
+    return pretty({
+      messageKey: '@message',
+      timestampKey: '@timestamp',
+      levelKey: '@level',
+      ignore: 'service',
+      messageFormat: `[${options.serviceName}] {@message}`,
+      sync: true,
+    });
+  }
+  // pino's async mode: lines are buffered off the event loop's hot path and flushed
+  // on shutdown and on exit.
+  return pino.destination({ dest: 1, sync: false });
+}

@@ -1,0 +1,60 @@
+/** What a redacted value is replaced with. @publicApi */
+export const REDACTED = '[REDACTED]';
+
+// Compared without case, `-` or `_`: "Set-Cookie", "set_cookie" and "setCookie" are one key.
+const SENSITIVE_KEYS = [
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'xapikey',
+  'email',
+  'mail',
+  'emailaddress',
+];
+// `access_token`, `client_secret`, `user_email`… but not `prompt_tokens` or `token_type`.
+const SENSITIVE_SUFFIXES = ['password', 'secret', 'token', 'apikey', 'email'];
+const MAX_DEPTH = 12;
+
+const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Replaces the values of secret and personal keys at any depth with `[REDACTED]`:
+ * credentials, cookies, tokens, API keys, e-mail fields, and the extra keys given.
+ * Returns the same object when there is nothing to redact, a copy otherwise: the
+ * caller's objects are never modified.
+ * @internal
+ */
+export function createRedactor(extraKeys: readonly string[] = []): (value: unknown) => unknown {
+  const exact = new Set([...SENSITIVE_KEYS, ...extraKeys.map(normalize)]);
+  const isSensitive = (key: string) => {
+    const normalized = normalize(key);
+    return exact.has(normalized) || SENSITIVE_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+  };
+
+  const redact = (value: unknown, depth: number): unknown => {
+    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      value.forEach((item, index) => {
+        const redacted = redact(item, depth + 1);
+        if (redacted !== item) (copy ??= [...value])[index] = redacted;
+      });
+      return copy ?? value;
+    }
+    if (value instanceof Error || value instanceof Date || Buffer.isBuffer(value)) return value;
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const redacted = isSensitive(key) && item !== undefined && item !== null ? REDACTED : redact(item, depth + 1);
+      if (redacted !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
+    }
+    return copy ?? value;
+  };
+  return (value) => redact(value, 0);
+}
