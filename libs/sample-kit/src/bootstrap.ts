@@ -14,7 +14,8 @@ export interface SampleServiceConfig {
 
 /** Creates, configures and starts a sample service; resolves once it listens. */
 export async function bootstrapSampleService(config: SampleServiceConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(config.module);
+  // Start-up lines wait for the telemetry logger instead of going out in Nest's format.
+  const app = await NestFactory.create(config.module, { bufferLogs: true });
   configureSampleApp(app);
   const port = portFromEnv(config.portEnv, config.defaultPort);
   const host = process.env.HOST ?? '0.0.0.0';

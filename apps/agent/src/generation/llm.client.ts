@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { sleep } from '@app/sample-kit';
 import { MetricsService, TraceService, Traced } from '@app/telemetry';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 export interface Completion {
   model: string;
@@ -22,6 +23,7 @@ export class LlmClient {
   constructor(
     private readonly traces: TraceService,
     private readonly metrics: MetricsService,
+    @InjectPinoLogger(LlmClient.name) private readonly logger: PinoLogger,
   ) {}
 
   @Traced({ name: 'chat gpt-4o-mini', kind: SpanKind.CLIENT, attributes: { 'gen_ai.system': PROVIDER, 'gen_ai.request.model': MODEL } })
@@ -41,6 +43,7 @@ export class LlmClient {
       completionTokens: usage.completion_tokens,
       costUsd: (usage.prompt_tokens * PROMPT_USD_PER_1K + usage.completion_tokens * COMPLETION_USD_PER_1K) / 1000,
     });
+    this.logger.info({ operation: { name: 'llm.complete', result: 'success' }, model: MODEL, ...usage }, 'completion generated');
     return { model: MODEL, provider: PROVIDER, text: prompt, usage };
   }
 }

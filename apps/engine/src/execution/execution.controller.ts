@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { MetricsService, TraceService } from '@app/telemetry';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ExecuteDto } from './execute.dto';
 import { StepFailedError } from './step-failed.error';
 import { StepRunner } from './step.runner';
@@ -25,6 +26,7 @@ export class ExecutionController {
     private readonly runner: StepRunner,
     private readonly traces: TraceService,
     private readonly metrics: MetricsService,
+    @InjectPinoLogger(ExecutionController.name) private readonly logger: PinoLogger,
   ) {}
 
   @Post()
@@ -43,12 +45,14 @@ export class ExecutionController {
         steps.push({ name, status: 'failed', duration_ms: elapsed(started), error: error.message });
         this.metrics.recordTask(name, 'failed', elapsed(started) / 1000);
         this.metrics.recordWorkflowExecution(WORKFLOW_TYPE, 'failed', elapsed(workflowStarted) / 1000);
-        this.traces.recordError(error);
+        // An ERROR log inside the span: also an `error_log` event with the exception on the trace.
+        this.logger.error({ err: error, workflow_id: dto.workflow_id, workflow_status: 'failed' }, `workflow step "${name}" failed`);
         response.status(HttpStatus.INTERNAL_SERVER_ERROR);
         return { workflow_id: dto.workflow_id, status: 'failed' as const, steps };
       }
     }
     this.metrics.recordWorkflowExecution(WORKFLOW_TYPE, 'completed', elapsed(workflowStarted) / 1000);
+    this.logger.info({ workflow_id: dto.workflow_id, workflow_status: 'completed', steps: steps.length }, 'workflow executed');
     return { workflow_id: dto.workflow_id, status: 'completed' as const, steps };
   }
 }

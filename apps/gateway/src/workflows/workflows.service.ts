@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { MetricsService, TraceService, Traced } from '@app/telemetry';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { CreateWorkflowDto } from './create-workflow.dto';
 import { PeerClient } from './peer.client';
 import type { ExecutionResult, GeneratedPlan, WorkflowRecord } from './workflow';
@@ -13,6 +14,7 @@ export class WorkflowsService {
     private readonly store: WorkflowStore,
     private readonly traces: TraceService,
     private readonly metrics: MetricsService,
+    @InjectPinoLogger(WorkflowsService.name) private readonly logger: PinoLogger,
   ) {}
 
   /** Agent plans, engine runs; the record keeps the tracking id of the request that made it. */
@@ -39,6 +41,7 @@ export class WorkflowsService {
       created_at: new Date().toISOString(),
     };
     this.store.save(record);
+    this.logger.info({ workflow: { id, type: 'generated', status: record.status } }, 'workflow stored');
     this.traces.addEvent('workflow.stored', { 'workflow.id': id, 'workflow.status': record.status });
     return record;
   }

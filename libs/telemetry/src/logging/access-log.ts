@@ -30,6 +30,7 @@ export class AccessLog implements HttpRequestObserver {
     const ip = request.ip ?? request.socket?.remoteAddress;
     const line = {
       tracking_id: spanContext?.traceId ?? request[TRACKING_ID_KEY],
+      ...(spanContext ? { tracing: { trace_id: spanContext.traceId, span_id: spanContext.spanId } } : {}),
       request: {
         method,
         path,

@@ -29,8 +29,6 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions): Teleme
     formatters: {
       level: (label) => ({ '@level': label.toUpperCase() }),
       log: formatLogObject,
-      // pino-http binds a request id to every request logger; the tracking id already is one.
-      bindings: ({ reqId: _requestId, ...bindings }) => bindings,
     },
     mixin: correlationFields,
     hooks: {
@@ -56,10 +54,15 @@ export function createLoggerParams(logger: Logger): Params {
       // The access log comes from the http instrumentation's hooks, which also see
       // requests that never reach a Nest middleware (body-parser errors).
       autoLogging: false,
-      quietReqLogger: true,
+      // pino-http binds the whole request (or a request id) to every request logger:
+      // noise, headers in every line, and the tracking id already identifies the request.
+      wrapSerializers: false,
+      serializers: { req: omit, res: omit },
     },
   };
 }
+
+const omit = (): undefined => undefined;
 
 function createDestination(options: ResolvedTelemetryOptions): TelemetryLogger['destination'] {
   if (options.logging.destination) return options.logging.destination as DestinationStream;
