@@ -1,0 +1,210 @@
+import { Controller, Get, Injectable, InternalServerErrorException, Logger, Param, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { httpServerSpan } from '@test/http-server-span';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import request from 'supertest';
+import { InMemoryTracing } from '../testing/in-memory-tracing';
+import { MemoryLogDestination } from '../testing/memory-log-destination';
+import { resetNestjsPinoForTests } from '../testing/reset-logger';
+import { TelemetryModule } from '../telemetry.module';
+import { Traced } from '../tracing/traced.decorator';
+import type { TelemetryLoggingOptions } from '../interfaces/telemetry-module-options.interface';
+import { countFields } from './field-cap';
+
+@Injectable()
+class OrdersRepository {
+  constructor(@InjectPinoLogger(OrdersRepository.name) private readonly logger: PinoLogger) {}
+
+  @Traced()
+  async find(id: string): Promise<{ id: string }> {
+    await new Promise((resolve) => setTimeout(resolve, Number(id) % 7));
+    this.logger.info({ order_id: id, user_id: `u-${id}`, workflow_status: 'running' }, `order ${id} loaded`);
+    return { id };
+  }
+
+  @Traced()
+  fail(): never {
+    try {
+      throw new RangeError('stock exhausted');
+    } catch (error) {
+      this.logger.error({ err: error }, 'reservation failed');
+      throw new InternalServerErrorException('reservation failed');
+    }
+  }
+}
+
+@Controller('orders')
+class OrdersController {
+  private readonly nestLogger = new Logger(OrdersController.name);
+
+  constructor(private readonly orders: OrdersRepository) {}
+
+  @Get('fail/now')
+  fail(): never {
+    return this.orders.fail();
+  }
+
+  @Get('wide/object')
+  wide(): { ok: true } {
+    const wide: Record<string, number> = {};
+    for (let i = 0; i < 5000; i++) wide[`field_${i}`] = i;
+    this.nestLogger.log({ message: 'wide object', wide, user: { id: 'u-1' } });
+    return { ok: true };
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.orders.find(id);
+  }
+}
+
+const REQUIRED = ['@timestamp', '@level', '@message', 'service'];
+const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe('structured logs', () => {
+  let tracing: InMemoryTracing;
+  let app: INestApplication;
+  let logs: MemoryLogDestination;
+
+  async function start(logging: TelemetryLoggingOptions = {}): Promise<void> {
+    resetNestjsPinoForTests();
+    logs = new MemoryLogDestination();
+    const moduleRef = await Test.createTestingModule({
+      imports: [TelemetryModule.forRoot({ serviceName: 'orders', logging: { level: 'debug', destination: logs, ...logging } })],
+      controllers: [OrdersController],
+      providers: [OrdersRepository],
+    }).compile();
+    app = moduleRef.createNestApplication();
+    app.use(httpServerSpan());
+    await app.init();
+  }
+
+  beforeEach(() => (tracing = InMemoryTracing.start()));
+  afterEach(async () => {
+    await app.close();
+    await tracing.stop();
+  });
+
+  const accessLines = () => logs.lines().filter((line) => line.request !== undefined && line.response !== undefined);
+
+  it('should write every line as one JSON object with the required fields', async () => {
+    await start();
+    await request(app.getHttpServer()).get('/orders/7').expect(200);
+    const lines = logs.lines();
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) {
+      for (const field of REQUIRED) expect(line).toHaveProperty([field]);
+      expect(line['@timestamp']).toMatch(ISO_MS_UTC);
+      expect(['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).toContain(line['@level']);
+      expect(line.service).toBe('orders');
+    }
+  });
+
+  it('should carry the same tracking id in the access line, in a provider line and in X-Tracking-ID', async () => {
+    await start();
+    const response = await request(app.getHttpServer()).get('/orders/7').expect(200);
+    const trackingId = response.headers['x-tracking-id'];
+    const provider = logs.lines().find((line) => line['@message'] === 'order 7 loaded')!;
+    const [access] = accessLines();
+    expect(provider.tracking_id).toBe(trackingId);
+    expect(access.tracking_id).toBe(trackingId);
+    // The provider line was written inside the @Traced() span: its own span id.
+    const repositorySpan = tracing.span('OrdersRepository.find');
+    expect(provider.tracing).toEqual({ trace_id: trackingId, span_id: repositorySpan.spanContext().spanId });
+    // Flat keys land in their groups.
+    expect(provider.user).toEqual({ id: 'u-7' });
+    expect(provider.workflow).toEqual({ status: 'running' });
+    expect(provider.source).toEqual({ module: 'OrdersRepository' });
+    expect(provider).not.toHaveProperty('user_id');
+  });
+
+  it('should write one access line per request with the request and response groups', async () => {
+    await start();
+    await request(app.getHttpServer()).get('/orders/42?debug=1').set('user-agent', 'jest-agent').expect(200);
+    await request(app.getHttpServer()).get('/nowhere').expect(404);
+    const [ok, missing] = accessLines();
+    expect(ok).toMatchObject({
+      '@level': 'INFO',
+      '@message': 'GET /orders/42 200',
+      request: { method: 'GET', path: '/orders/42', route: '/orders/:id', user_agent: 'jest-agent' },
+      response: { status: 200, content_type: 'application/json; charset=utf-8' },
+    });
+    expect((ok.request as { duration: number }).duration).toBeGreaterThan(0);
+    expect((ok.request as { ip: string }).ip).toMatch(/127\.0\.0\.1/);
+    expect((ok.response as { size: number }).size).toBeGreaterThan(0);
+    expect(missing).toMatchObject({ '@level': 'WARN', '@message': 'GET /nowhere 404', response: { status: 404 } });
+    expect(accessLines()).toHaveLength(2);
+  });
+
+  it('should never leak a tracking id into another concurrent request', async () => {
+    await start();
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => request(app.getHttpServer()).get(`/orders/${i}`)));
+    const lines = logs.lines();
+    for (const [i, response] of responses.entries()) {
+      const line = lines.find((l) => l['@message'] === `order ${i} loaded`)!;
+      expect(line.tracking_id).toBe(response.headers['x-tracking-id']);
+    }
+    expect(new Set(responses.map((r) => r.headers['x-tracking-id'])).size).toBe(30);
+  });
+
+  it('should have no tracking id outside a request', async () => {
+    await start();
+    const startup = logs.lines().find((line) => line['@message'] === 'Nest application successfully started');
+    expect(startup).toBeDefined();
+    expect(startup).not.toHaveProperty('tracking_id');
+    expect(startup).not.toHaveProperty('tracing');
+  });
+
+  it('should turn an ERROR log into a span event, record the exception and set status ERROR', async () => {
+    await start();
+    const response = await request(app.getHttpServer()).get('/orders/fail/now').expect(500);
+    const span = tracing.span('OrdersRepository.fail');
+    const event = span.events.find((e) => e.name === 'error_log')!;
+    expect(event.attributes).toEqual({
+      'log.level': 'ERROR',
+      'log.message': 'reservation failed',
+      'log.logger': 'OrdersRepository',
+      'tracking.id': response.headers['x-tracking-id'],
+      'error.type': 'RangeError',
+    });
+    expect(span.events.some((e) => e.name === 'exception' && e.attributes?.['exception.type'] === 'RangeError')).toBe(true);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+
+    const line = logs.lines().find((l) => l['@message'] === 'reservation failed')!;
+    expect(line['@level']).toBe('ERROR');
+    expect(line.error).toEqual({ type: 'RangeError', message: 'stock exhausted' });
+    expect(line.exception).toMatchObject({ class: 'RangeError', file: expect.stringContaining('logging.spec.ts'), line: expect.any(Number) });
+    expect((line.exception as { stack_trace: string }).stack_trace).toContain('RangeError: stock exhausted');
+    // The access line of the 500 is an ERROR too, on the server span.
+    expect(accessLines()[0]['@level']).toBe('ERROR');
+  });
+
+  it('should keep a line with a 5,000-field object under 900 fields, essentials first, with a marker', async () => {
+    await start();
+    const response = await request(app.getHttpServer()).get('/orders/wide/object').expect(200);
+    const raw = logs.raw().find((l) => l.includes('"wide object"'))!;
+    const line = JSON.parse(raw) as Record<string, unknown>;
+    expect(countFields(line)).toBeLessThanOrEqual(900);
+    expect(line.tracking_id).toBe(response.headers['x-tracking-id']);
+    expect(line.tracing).toBeDefined();
+    for (const field of REQUIRED) expect(line).toHaveProperty([field]);
+    const kept = Object.keys((line.wide as Record<string, number>) ?? {}).length;
+    // Everything not kept is counted: the rest of `wide`, and the groups after it that no longer fit.
+    const droppedGroups = (line.user ? 0 : 1) + (line.source ? 0 : 1);
+    expect(line._dropped_fields).toBe(5000 - kept + droppedGroups);
+    expect(kept).toBeGreaterThan(800);
+  });
+
+  it('should respect the level and the per-environment default', async () => {
+    await start({ level: 'warn' });
+    await request(app.getHttpServer()).get('/orders/1').expect(200);
+    expect(logs.lines().every((line) => ['WARN', 'ERROR', 'FATAL'].includes(line['@level'] as string))).toBe(true);
+  });
+
+  it('should mask client IPs when asked', async () => {
+    await start({ maskIp: true });
+    await request(app.getHttpServer()).get('/orders/1').expect(200);
+    expect((accessLines()[0].request as { ip: string }).ip).toMatch(/\.xxx$/);
+  });
+});
