@@ -89,6 +89,18 @@ describe('starting the SDK', () => {
     expect(output).not.toMatch(/WARN|ERROR/);
   });
 
+  it('should lose no log line on a normal shutdown, even an immediate exit after close', async () => {
+    const { stdout } = await run(process.execPath, [FIXTURE, 'burst'], {
+      cwd: ROOT,
+      env: { ...process.env, BURST_LINES: '20000' },
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const burst = stdout.split('\n').filter((line) => line.includes('"burst line '));
+    expect(burst).toHaveLength(20000);
+    expect(JSON.parse(burst[19999])).toMatchObject({ '@message': 'burst line 19999', '@level': 'INFO', service: 'fixture' });
+  });
+
   it('should keep serving when the collector is down, without crashing or spamming', async () => {
     const { output, result } = await start('early', [], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_BSP_SCHEDULE_DELAY: '50' });
     expect(result.status).toBe(200);

@@ -86,6 +86,31 @@ describe('gateway -> agent -> engine (three processes, OTLP export)', () => {
     expect(spans.filter((span) => span.service === 'workflow-engine' && span.name === 'workflow.step')).toHaveLength(2);
   });
 
+  it('writes log lines in all three services that carry the request tracking id', async () => {
+    const { response, trackingId } = await postWorkflow(['fetch', 'fail']);
+    expect(response.status).toBe(502);
+    const linesOf = (name: 'gateway' | 'agent' | 'engine') => trio.logLines(name).filter((line) => line.tracking_id === trackingId);
+    await receiver.waitFor(() => (['gateway', 'agent', 'engine'] as const).every((name) => linesOf(name).length >= 2));
+
+    for (const name of ['gateway', 'agent', 'engine'] as const) {
+      for (const line of linesOf(name)) {
+        expect(line).toMatchObject({ tracking_id: trackingId, tracing: { trace_id: trackingId } });
+        expect(line['@timestamp']).toMatch(/Z$/);
+      }
+      // One access line per request in each service.
+      expect(linesOf(name).filter((line) => line.request && line.response)).toHaveLength(1);
+    }
+    expect(linesOf('agent').find((line) => line['@message'] === 'completion generated')).toBeDefined();
+    const failure = linesOf('engine').find((line) => line['@level'] === 'ERROR' && line.exception)!;
+    expect(failure.exception).toMatchObject({ class: 'StepFailedError' });
+    expect(linesOf('gateway').find((line) => line['@message'] === 'workflow stored')).toMatchObject({ workflow: { status: 'failed' } });
+
+    // The ERROR log became an error_log event on the engine's span.
+    await waitForTrace(trackingId);
+    const errorEvents = spansOf(trackingId).flatMap((span) => span.events.filter((event) => event.name === 'error_log'));
+    expect(errorEvents.some((event) => event.attributes['error.type'] === 'StepFailedError' && event.attributes['tracking.id'] === trackingId)).toBe(true);
+  });
+
   it('continues the trace of an incoming traceparent', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const { response, trackingId } = await postWorkflow(['one'], {

@@ -19,6 +19,20 @@ export class Trio {
     return this.services.get('gateway')!.url;
   }
 
+  /** The JSON log lines a service has written so far (other output is skipped). */
+  logLines(name: RunningService['name']): Record<string, unknown>[] {
+    const lines: Record<string, unknown>[] = [];
+    for (const line of this.services.get(name)!.output.join('').split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // a line still being written
+      }
+    }
+    return lines;
+  }
+
   /** Starts engine, agent and gateway on free ports and waits until each answers `/health`. */
   async start(env: Record<string, string>): Promise<void> {
     const [gatewayPort, agentPort, enginePort] = await Promise.all([freePort(), freePort(), freePort()]);

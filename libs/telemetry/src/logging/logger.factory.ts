@@ -73,8 +73,8 @@ function createDestination(options: ResolvedTelemetryOptions): TelemetryLogger['
       messageKey: '@message',
       timestampKey: '@timestamp',
       levelKey: '@level',
-      ignore: 'service',
-      messageFormat: `[${options.serviceName}] {@message}`,
+      ignore: 'service,source,tracing,tracking_id',
+      messageFormat: `[${options.serviceName}] {if source.module}{source.module}: {end}{@message}{if tracking_id} (tracking_id {tracking_id}){end}`,
       sync: true,
     });
   }

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { httpServerSpan } from '@test/http-server-span';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { connect } from 'node:net';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { MemoryLogDestination } from '../testing/memory-log-destination';
@@ -59,6 +60,26 @@ class OrdersController {
   }
 }
 
+/** Gives tests the app's PinoLogger, as a provider would get it. */
+@Injectable()
+class PinoLoggerHolder {
+  constructor(readonly logger: PinoLogger) {}
+}
+
+/** Sends bytes as they are, which an HTTP client library would refuse to send. */
+async function rawRequest(app: INestApplication, payload: string): Promise<string> {
+  const server = app.getHttpServer();
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(payload));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
 const REQUIRED = ['@timestamp', '@level', '@message', 'service'];
 const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -73,7 +94,7 @@ describe('structured logs', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [TelemetryModule.forRoot({ serviceName: 'orders', logging: { level: 'debug', destination: logs, ...logging } })],
       controllers: [OrdersController],
-      providers: [OrdersRepository],
+      providers: [OrdersRepository, PinoLoggerHolder],
     }).compile();
     app = moduleRef.createNestApplication();
     app.use(httpServerSpan());
@@ -194,6 +215,25 @@ describe('structured logs', () => {
     const droppedGroups = (line.user ? 0 : 1) + (line.source ? 0 : 1);
     expect(line._dropped_fields).toBe(5000 - kept + droppedGroups);
     expect(kept).toBeGreaterThan(800);
+  });
+
+  it('should keep hostile header values inside one JSON line', async () => {
+    await start();
+    const forged = '"}\n{"@level":"INFO","@message":"forged"}';
+    // A header with a line break never reaches the app: node answers 400 itself.
+    const raw = await rawRequest(app, `GET /orders/1 HTTP/1.1\r\nHost: x\r\nUser-Agent: a\n{"@level":"INFO"}\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    // Without the line break it does, and is written as a JSON string.
+    const agent = 'x"}{"@level":"INFO","@message":"forged"} \\u000a';
+    await request(app.getHttpServer()).get('/orders/1').set('user-agent', agent).expect(200);
+    const logger = app.get(PinoLoggerHolder).logger;
+    logger.info({ request: { user_agent: forged } }, 'direct');
+    const rawLines = logs.raw();
+    expect(() => logs.lines()).not.toThrow();
+    expect(logs.lines().filter((line) => line['@message'] === 'forged')).toHaveLength(0);
+    expect((accessLines()[0].request as { user_agent: string }).user_agent).toBe(agent);
+    expect(rawLines.filter((line) => line.includes('"direct"'))).toHaveLength(1);
+    expect((logs.lines().find((line) => line['@message'] === 'direct')!.request as { user_agent: string }).user_agent).toBe(forged);
   });
 
   it('should respect the level and the per-environment default', async () => {
