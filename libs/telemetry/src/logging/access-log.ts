@@ -8,8 +8,8 @@ import { maskIp } from './mask-ip';
 type RequestWithIp = ObservedRequest & { ip?: string; [TRACKING_ID_KEY]?: string };
 
 /**
- * One access log line per request, written as the server span ends: INFO for
- * 2xx/3xx, WARN for 4xx, ERROR for 5xx, with the `request` and `response` groups.
+ * One access log line per request, written right after the server span ends: INFO
+ * for 2xx/3xx, WARN for 4xx, ERROR for 5xx, with the `request` and `response` groups.
  * @internal
  */
 export class AccessLog implements HttpRequestObserver {

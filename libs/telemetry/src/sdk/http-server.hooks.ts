@@ -1,5 +1,6 @@
 import { context, type Span } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
   observersOf,
   REQUEST_START_KEY,
@@ -55,12 +56,26 @@ export function onServerRequest(span: Span, response: ServerResponse, trackingId
   });
 }
 
-/** `applyCustomAttributesOnSpan`, the last step before the span ends: the observers' end. @internal */
+/**
+ * `applyCustomAttributesOnSpan`, the last step before the span ends. The observers
+ * run on the next tick, once the span has ended: their work (metrics, the access
+ * line) stays out of the span, and a recorded span's own duration is what they get.
+ * @internal
+ */
 export function onServerRequestEnded(span: Span, request: ServerRequest, response: ServerResponse): void {
   const started = response[REQUEST_START_KEY];
   const observers = observersOf(request);
   if (started === undefined || !observers) return;
-  const seconds = (performance.now() - started) / 1000;
-  const spanContext = span.spanContext();
-  for (const observer of observers) observer.end(request, response, seconds, spanContext);
+  const measured = (performance.now() - started) / 1000;
+  process.nextTick(() => {
+    const seconds = durationOf(span) ?? measured;
+    const spanContext = span.spanContext();
+    for (const observer of observers) observer.end(request, response, seconds, spanContext);
+  });
+}
+
+/** A recorded span's duration in seconds, once it has ended (an unsampled span has none). */
+function durationOf(span: Span): number | undefined {
+  const { duration, ended } = span as Partial<Pick<ReadableSpan, 'duration' | 'ended'>>;
+  return ended && duration ? duration[0] + duration[1] / 1e9 : undefined;
 }
