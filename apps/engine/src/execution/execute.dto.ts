@@ -1,17 +1,10 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsBoundedName, IsStepList } from '@app/sample-kit';
 
 /** Body of `POST /execute`. */
 export class ExecuteDto {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @IsBoundedName(100)
   workflow_id!: string;
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @IsNotEmpty({ each: true })
-  @MaxLength(100, { each: true })
+  @IsStepList()
   steps!: string[];
 }

@@ -1,17 +1,10 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsBoundedName, IsStepList } from '@app/sample-kit';
 
 /** Body of `POST /api/v1/workflows`. */
 export class CreateWorkflowDto {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsBoundedName(200)
   name!: string;
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @IsNotEmpty({ each: true })
-  @MaxLength(100, { each: true })
+  @IsStepList()
   steps!: string[];
 }

@@ -40,20 +40,16 @@ export class HttpMetrics implements HttpRequestObserver {
       labelNames: ['http_request_method'],
       labelValues: { http_request_method: METHODS },
     });
-    this.requestSize = factory.histogram({
-      name: 'http_server_request_body_size_bytes',
-      help: 'Size of HTTP server request bodies (Content-Length)',
-      labelNames: ['http_request_method', 'http_route'],
-      labelValues: { http_request_method: METHODS },
-      buckets: HTTP_SIZE_BUCKETS,
-    });
-    this.responseSize = factory.histogram({
-      name: 'http_server_response_body_size_bytes',
-      help: 'Size of HTTP server response bodies (Content-Length)',
-      labelNames: ['http_request_method', 'http_route'],
-      labelValues: { http_request_method: METHODS },
-      buckets: HTTP_SIZE_BUCKETS,
-    });
+    const bodySize = (name: string, help: string) =>
+      factory.histogram<SizeLabels>({
+        name,
+        help,
+        labelNames: ['http_request_method', 'http_route'],
+        labelValues: { http_request_method: METHODS },
+        buckets: HTTP_SIZE_BUCKETS,
+      });
+    this.requestSize = bodySize('http_server_request_body_size_bytes', 'Size of HTTP server request bodies (Content-Length)');
+    this.responseSize = bodySize('http_server_response_body_size_bytes', 'Size of HTTP server response bodies (Content-Length)');
   }
 
   /** A request started: it is in flight until `end`. */
