@@ -38,3 +38,6 @@ export {
   TELEMETRY_METRICS_REGISTRY,
   UNMATCHED_ROUTE,
 } from './metrics/metrics.constants';
+export { ERROR_LOG_EVENT } from './logging/error-span-event';
+export { DROPPED_FIELDS_KEY } from './logging/field-cap';
+export { REDACTED } from './logging/redaction';

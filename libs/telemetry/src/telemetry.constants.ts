@@ -16,8 +16,5 @@ export const DEFAULT_IGNORED_PATHS: readonly string[] = ['/health', '/healthz', 
 /** Instrumentation scope name of the spans this library creates itself. @internal */
 export const TRACER_NAME = 'nest-telemetry';
 
-/** Metadata key of `@Traced()` options on a method. @internal */
-export const TRACED_METADATA = 'TELEMETRY:TRACED';
-
 /** DI token of the resolved options (`ResolvedTelemetryOptions`). @publicApi */
 export const TELEMETRY_OPTIONS = 'TELEMETRY:RESOLVED_OPTIONS';
