@@ -6,6 +6,8 @@
 //   BENCH_DURATION=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50 npm run bench
 'use strict';
 const { fork } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 
@@ -29,7 +31,13 @@ function startSink() {
 
 function startApp(label, port, endpoint) {
   const [mode, ...options] = label.split(' ');
-  const child = fork(path.join(__dirname, 'app.js'), [mode, String(port), endpoint, options.join(' ')], { stdio: 'inherit' });
+  // The app's log lines go to a file, as a log shipper would read them, not to this
+  // terminal (whose reader would set the pace).
+  const logFile = fs.openSync(path.join(os.tmpdir(), `bench-${mode}.log`), 'w');
+  const child = fork(path.join(__dirname, 'app.js'), [mode, String(port), endpoint, options.join(' ')], {
+    stdio: ['ignore', logFile, 'inherit', 'ipc'],
+  });
+  fs.closeSync(logFile);
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${mode} app exited with ${code}`)));
@@ -38,7 +46,7 @@ function startApp(label, port, endpoint) {
 
 function cpuMicros(pid) {
   // utime + stime of the server process, in clock ticks (100 Hz on Linux).
-  const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
@@ -49,7 +57,7 @@ async function measure(mode, port, endpoint) {
   const cpuBefore = cpuMicros(child.pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
   const cpu = cpuMicros(child.pid) - cpuBefore;
-  const memory = Number(require('node:fs').readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  const memory = Number(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);

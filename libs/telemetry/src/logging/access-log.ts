@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from '../http/http-request-observer';
 import { routeTemplateOf } from '../tracing/route-template';
 import { TRACKING_ID_KEY } from '../tracking-id/tracking-id';
+import { PREFORMATTED } from './log-line';
 import { maskIp } from './mask-ip';
 
 type RequestWithIp = ObservedRequest & { ip?: string; [TRACKING_ID_KEY]?: string };
@@ -46,6 +47,8 @@ export class AccessLog implements HttpRequestObserver {
         content_type: response.getHeader('content-type'),
         ...(aborted ? { aborted: true } : {}),
       },
+      // Built in its final shape: the per-line formatting (groups, redaction, cap) is skipped.
+      [PREFORMATTED]: true as const,
     };
     const message = `${method} ${path} ${status}`;
     if (status >= 500) this.logger.error(line, message);

@@ -26,6 +26,13 @@ export function correlationFields(mergeObject: object): object {
 }
 
 /**
+ * Marks a line object built by the library in its final shape (the access line): no
+ * secret-named keys, a fixed number of fields. The formatter passes it through.
+ * @internal
+ */
+export const PREFORMATTED = Symbol.for('nest-telemetry.preformatted-log-line');
+
+/**
  * The shape of every line's own fields: flat keys moved into their groups, errors
  * into `error` / `exception`, secrets redacted at any depth, and the field cap.
  * @internal
@@ -33,6 +40,6 @@ export function correlationFields(mergeObject: object): object {
 export function createLogObjectFormatter(options: { redact: readonly string[]; maxFields: number }) {
   const redact = createRedactor(options.redact);
   const budget = options.maxFields - FIELDS_OUTSIDE_OBJECT;
-  return (object: Record<string, unknown>): Record<string, unknown> =>
-    capFields(redact(groupFields(object)) as Record<string, unknown>, budget);
+  return (object: Record<string, unknown> & { [PREFORMATTED]?: true }): Record<string, unknown> =>
+    object[PREFORMATTED] ? object : capFields(redact(groupFields(object)) as Record<string, unknown>, budget);
 }
