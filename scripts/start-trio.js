@@ -22,6 +22,10 @@ for (const service of services) {
     cwd: root,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C reaches only this launcher, which passes it on
+    // once. A second SIGINT during Nest's graceful close would kill the service before
+    // it flushed its spans and log lines.
+    detached: true,
   });
   children.set(service.name, child);
   const prefix = `[${service.name.padEnd(width)}] `;
@@ -49,3 +53,7 @@ function stopAll(signal) {
 
 process.on('SIGINT', () => stopAll('SIGINT'));
 process.on('SIGTERM', () => stopAll('SIGTERM'));
+// Never leave the services behind, whatever ends the launcher.
+process.on('exit', () => {
+  for (const child of children.values()) child.kill('SIGKILL');
+});
