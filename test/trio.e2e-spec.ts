@@ -14,7 +14,12 @@ describe('gateway -> agent -> engine (three processes, OTLP export)', () => {
 
   beforeAll(async () => {
     const endpoint = await receiver.start();
-    await trio.start({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' });
+    await trio.start({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      // Extra attributes are merged; the options (service name) win over the variable.
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=not-this-one,team=workflows',
+    });
   });
 
   afterAll(async () => {
@@ -63,6 +68,7 @@ describe('gateway -> agent -> engine (three processes, OTLP export)', () => {
     });
     expect(gateway.resource).toMatchObject({
       'service.name': 'api-gateway',
+      team: 'workflows',
       'service.version': '1.0.0',
       'service.namespace': 'workflow-platform',
       'deployment.environment.name': 'dev',

@@ -1,5 +1,12 @@
 import { diag } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  envDetector,
+  hostDetector,
+  osDetector,
+  processDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
@@ -51,13 +58,17 @@ export function startTelemetry(options: TelemetryModuleOptions = {}): TelemetryS
   const spanProcessor = createSpanProcessor(resolved);
 
   const sdk = new NodeSDK({
+    // OTEL_RESOURCE_ATTRIBUTES first, then the options over it: an option always wins.
     resource: resourceFromAttributes({
+      ...envDetector.detect().attributes,
       ...resolved.resourceAttributes,
       [ATTR_SERVICE_NAME]: resolved.serviceName,
       [ATTR_SERVICE_VERSION]: resolved.serviceVersion,
       'deployment.environment.name': resolved.environment,
       'service.namespace': resolved.project,
     }),
+    // The environment detector is applied above, under the options, not over them.
+    resourceDetectors: [hostDetector, osDetector, processDetector, serviceInstanceIdDetector],
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(resolved.samplingRatio) }),
     spanProcessors: [spanProcessor],
     instrumentations: createInstrumentations(resolved),
