@@ -12,6 +12,7 @@ import {
 
 interface ResponseWithHeaders {
   setHeader(name: string, value: string): unknown;
+  getHeader(name: string): unknown;
 }
 
 /**
@@ -32,8 +33,14 @@ export class TrackingIdMiddleware implements NestMiddleware {
     const span = trace.getActiveSpan();
     const traceId = traceIdOf(span);
     if (traceId !== undefined) {
-      span!.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
-      this.assign(request, response, traceId);
+      // The SDK's http hook has already set the header and attribute; a span from
+      // elsewhere (no http instrumentation) has not.
+      if (response.getHeader(this.header) === undefined) {
+        span!.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
+        this.assign(request, response, traceId);
+      } else {
+        request[TRACKING_ID_KEY] = traceId;
+      }
       next();
       return;
     }
