@@ -6,7 +6,7 @@ import { TELEMETRY_OPTIONS } from './telemetry.constants';
 
 const HOW_TO_START =
   "call startTelemetry(options) from '@app/telemetry/sdk' in a file imported on the first line of main.ts, " +
-  "or start node with --require @app/telemetry/register";
+  "or start node with --require <dist>/libs/telemetry/src/register.js";
 
 /**
  * Says at start-up, once and clearly, when the SDK was started too late (or never)
@@ -32,7 +32,7 @@ export class TelemetryStartupCheck implements OnModuleInit, OnApplicationShutdow
     }
     if (sdk.loadedTooEarly.length > 0) {
       this.logger.warn(
-        `OpenTelemetry SDK started after ${sdk.loadedTooEarly.join(', ')} was loaded: HTTP server spans, route names and Nest spans are missing. To fix it, ${HOW_TO_START}, before anything imports @nestjs/core.`,
+        `OpenTelemetry SDK started after ${sdk.loadedTooEarly.join(', ')} was loaded: the Nest controller spans (and express spans, if enabled) are missing. To fix it, ${HOW_TO_START}, before anything imports @nestjs/core.`,
       );
     }
     if (sdk.options.serviceName !== this.options.serviceName) {

@@ -1,3 +1,4 @@
+import type { HttpAdapterHost } from '@nestjs/core';
 import type { SpanContext } from '@opentelemetry/api';
 import type { RoutedRequest } from '../tracing/route-template';
 
@@ -44,14 +45,18 @@ export function observersOf(request: ObservedRequest): readonly HttpRequestObser
   return request.socket?.server?.[OBSERVERS_KEY];
 }
 
-/** @internal */
-export function attachObserver(server: ObservedServer, observer: HttpRequestObserver): void {
+/**
+ * Hangs an observer on the app's `http.Server` (if the app has one: a testing module
+ * without an HTTP app has none). Returns what takes it off again, for shutdown.
+ * @internal
+ */
+export function observeAppServer(adapterHost: HttpAdapterHost, observer: HttpRequestObserver): () => void {
+  const server = adapterHost.httpAdapter?.getHttpServer() as ObservedServer | undefined;
+  if (!server) return () => undefined;
   server[OBSERVERS_KEY] = [...(server[OBSERVERS_KEY] ?? []), observer];
-}
-
-/** @internal */
-export function detachObserver(server: ObservedServer, observer: HttpRequestObserver): void {
-  const remaining = (server[OBSERVERS_KEY] ?? []).filter((attached) => attached !== observer);
-  if (remaining.length > 0) server[OBSERVERS_KEY] = remaining;
-  else delete server[OBSERVERS_KEY];
+  return () => {
+    const remaining = (server[OBSERVERS_KEY] ?? []).filter((attached) => attached !== observer);
+    if (remaining.length > 0) server[OBSERVERS_KEY] = remaining;
+    else delete server[OBSERVERS_KEY];
+  };
 }

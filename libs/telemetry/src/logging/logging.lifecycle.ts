@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger as NestLogger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { attachObserver, detachObserver, type ObservedServer } from '../http/http-request-observer';
+import { observeAppServer } from '../http/http-request-observer';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { AccessLog } from './access-log';
@@ -17,7 +17,7 @@ import type { TelemetryLogger } from './logger.factory';
 @Injectable()
 export class LoggingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly accessLog: AccessLog;
-  private server: ObservedServer | undefined;
+  private stopObserving: (() => void) | undefined;
 
   constructor(
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
@@ -38,15 +38,11 @@ export class LoggingLifecycle implements OnModuleInit, OnApplicationBootstrap, O
 
   onApplicationBootstrap(): void {
     if (!this.options.logging.enabled || !this.options.logging.accessLog) return;
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as ObservedServer | undefined;
-    if (server) {
-      attachObserver(server, this.accessLog);
-      this.server = server;
-    }
+    this.stopObserving = observeAppServer(this.adapterHost, this.accessLog);
   }
 
   onApplicationShutdown(): void {
-    if (this.server) detachObserver(this.server, this.accessLog);
+    this.stopObserving?.();
     try {
       this.telemetryLogger.destination.flushSync?.();
     } catch {

@@ -29,7 +29,10 @@ export class MetricsExposition {
     this.token = options.metrics.bearerToken === undefined ? undefined : Buffer.from(options.metrics.bearerToken);
   }
 
-  async render(accept: string | undefined, authorization: string | undefined): Promise<MetricsResponse> {
+  /** The scrape's answer, from its request headers (`accept`, `authorization`). */
+  async render(headers: Record<string, string | string[] | undefined>): Promise<MetricsResponse> {
+    const accept = joined(headers.accept);
+    const authorization = joined(headers.authorization);
     if (!this.authorized(authorization)) {
       return { status: 401, headers: { 'www-authenticate': 'Bearer', 'content-type': 'text/plain' }, body: 'Unauthorized\n' };
     }
@@ -55,4 +58,8 @@ export class MetricsExposition {
     const given = Buffer.from(match[1]);
     return given.length === this.token.length && timingSafeEqual(given, this.token);
   }
+}
+
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -22,8 +22,7 @@ export class MetricsServer {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found\n');
         return;
       }
-      const join = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
-      this.exposition.render(join(request.headers.accept), join(request.headers.authorization)).then(
+      this.exposition.render(request.headers).then(
         (scrape) => response.writeHead(scrape.status, scrape.headers).end(scrape.body),
         () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
       );

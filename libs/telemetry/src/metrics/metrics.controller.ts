@@ -35,13 +35,8 @@ export class MetricsController implements OnModuleInit {
   @Get()
   async index(@Req() request: ScrapeRequest, @Res() response: ScrapeResponse): Promise<void> {
     if (!this.exposition) throw new NotFoundException();
-    const scrape = await this.exposition.render(header(request, 'accept'), header(request, 'authorization'));
+    const scrape = await this.exposition.render(request.headers);
     // Plain node response: the content type goes out exactly as prom-client spells it.
     response.writeHead(scrape.status, scrape.headers).end(scrape.body);
   }
-}
-
-function header(request: ScrapeRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -6,7 +6,7 @@ import { TELEMETRY_OPTIONS } from '../telemetry.constants';
 import { HttpMetrics } from './http-metrics';
 import { MetricsExposition } from './metrics-exposition';
 import { MetricsServer } from './metrics-server';
-import { attachObserver, detachObserver, type ObservedServer } from '../http/http-request-observer';
+import { observeAppServer } from '../http/http-request-observer';
 import { TELEMETRY_METRICS_REGISTRY } from './metrics.constants';
 import { standardLabels } from './metrics-registry.provider';
 
@@ -18,7 +18,7 @@ import { standardLabels } from './metrics-registry.provider';
  */
 @Injectable()
 export class MetricsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private httpServer: ObservedServer | undefined;
+  private stopObserving: (() => void) | undefined;
   private metricsServer: MetricsServer | undefined;
 
   constructor(
@@ -46,11 +46,7 @@ export class MetricsLifecycle implements OnModuleInit, OnApplicationBootstrap, O
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.options.metrics.enabled) return;
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as ObservedServer | undefined;
-    if (server) {
-      attachObserver(server, this.httpMetrics);
-      this.httpServer = server;
-    }
+    this.stopObserving = observeAppServer(this.adapterHost, this.httpMetrics);
     if (this.options.metrics.port !== undefined) {
       this.metricsServer = new MetricsServer(this.exposition);
       await this.metricsServer.listen(this.options.metrics.port, this.options.metrics.host);
@@ -58,7 +54,7 @@ export class MetricsLifecycle implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.httpServer) detachObserver(this.httpServer, this.httpMetrics);
+    this.stopObserving?.();
     await this.metricsServer?.close();
     this.registry.clear();
   }
