@@ -3,13 +3,15 @@
 module.exports = {
   rootDir: '.',
   roots: ['<rootDir>/libs', '<rootDir>/apps'],
+  modulePathIgnorePatterns: ['<rootDir>/libs/[^/]+/dist'],
   testRegex: '.*\\.spec\\.ts$',
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
-    '^@app/telemetry$': '<rootDir>/libs/telemetry/src',
-    '^@app/telemetry/(.*)$': '<rootDir>/libs/telemetry/src/$1',
-    '^@app/sample-kit$': '<rootDir>/libs/sample-kit/src',
+    // The packages' sources, not their builds: unit tests run on what is being edited.
+    '^nest-telemetry$': '<rootDir>/libs/telemetry/src',
+    '^nest-telemetry/(.*)$': '<rootDir>/libs/telemetry/src/$1',
+    '^@samples/kit$': '<rootDir>/libs/sample-kit/src',
     '^@test/(.*)$': '<rootDir>/test/utils/$1',
   },
   testEnvironment: 'node',

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { HealthController } from '@app/sample-kit';
-import { TelemetryModule } from '@app/telemetry';
+import { HealthController } from '@samples/kit';
+import { TelemetryModule } from 'nest-telemetry';
 import { telemetryOptions } from './telemetry.options';
 import { GenerationController } from './generation/generation.controller';
 import { LlmClient } from './generation/llm.client';

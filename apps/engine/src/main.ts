@@ -1,5 +1,5 @@
 import './instrumentation';
-import { bootstrapSampleService } from '@app/sample-kit';
+import { bootstrapSampleService } from '@samples/kit';
 import { EngineModule } from './engine.module';
 
 void bootstrapSampleService({ module: EngineModule, name: 'workflow-engine', defaultPort: 8002, portEnv: 'ENGINE_PORT' });

@@ -1,4 +1,4 @@
-import type { TelemetryModuleOptions } from '@app/telemetry/sdk';
+import type { TelemetryModuleOptions } from 'nest-telemetry/sdk';
 
 /** One object for startTelemetry() (before Nest) and TelemetryModule.forRoot(). */
 export const telemetryOptions: TelemetryModuleOptions = {

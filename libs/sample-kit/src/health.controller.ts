@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { TELEMETRY_OPTIONS, type ResolvedTelemetryOptions } from '@app/telemetry';
+import { TELEMETRY_OPTIONS, type ResolvedTelemetryOptions } from 'nest-telemetry';
 
 /** `GET /health`: liveness for the launcher, tests and load balancers (never traced). */
 @Controller('health')

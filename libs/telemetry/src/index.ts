@@ -1,9 +1,11 @@
+// The `nest-telemetry` entry: the Nest module and what business code uses.
 export { TelemetryModule } from './telemetry.module';
 export { TELEMETRY_MODULE_OPTIONS, type TelemetryOptionsFactory } from './telemetry.module-definition';
 export {
   DEFAULT_IGNORED_PATHS,
   DEFAULT_TRACKING_ID_HEADER,
   TELEMETRY_OPTIONS,
+  TELEMETRY_RUNTIME,
   TelemetryAttributes,
 } from './telemetry.constants';
 export type {
@@ -12,27 +14,38 @@ export type {
   OtlpProtocol,
   TelemetryEnvironment,
   TelemetryInstrumentationOptions,
+  TelemetrySdkOptions,
+  TraceExporterKind,
+} from './interfaces/telemetry-sdk-options.interface';
+export type {
   TelemetryLogLevel,
   TelemetryLoggingOptions,
   TelemetryMetricsOptions,
   TelemetryModuleOptions,
-  TraceExporterKind,
 } from './interfaces/telemetry-module-options.interface';
-export type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
+export type { ResolvedAppOptions, ResolvedSdkOptions, ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 export { InvalidTelemetryOptionsError } from './options/invalid-telemetry-options.error';
-export { resolveTelemetryOptions } from './options/telemetry-options.resolver';
-export { startTelemetry, getTelemetrySdk, type TelemetrySdk } from './sdk/telemetry-sdk';
+export { TelemetryOptionsConflictError } from './options/telemetry-options-conflict.error';
+export { startTelemetry } from './sdk/start-telemetry';
+export type { TelemetryRuntime } from './sdk/telemetry-runtime';
+export { MissingPeerDependencyError } from './sdk/optional-peer';
+export type { CompletedRequest, HttpRequestObserver } from './http/http-request-observer.interface';
+export { CLIENT_CLOSED_REQUEST } from './http/http.constants';
 export { Traced } from './tracing/traced.decorator';
 export type { TracedOptions } from './tracing/span-options.interface';
 export { TraceService } from './tracing/trace.service';
 export { TracingInterceptor } from './tracing/tracing.interceptor';
 export { TrackingId } from './tracking-id/tracking-id.decorator';
 export { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
-export { MetricsService, WORKFLOW_STATUSES, AI_REQUEST_STATUSES, TASK_STATUSES } from './metrics/metrics.service';
-export type { AiRequestRecord, AiRequestStatus, TaskStatus, WorkflowStatus } from './metrics/metrics.service';
+export { MetricsService } from './metrics/metrics.service';
+export { MetricFactory } from './metrics/metric-factory';
 export type { MetricDefinition, HistogramDefinition, TelemetryCounter, TelemetryGauge, TelemetryHistogram } from './metrics/metric-factory';
+export { WorkflowMetrics, WORKFLOW_STATUSES, type WorkflowStatus } from './metrics/business/workflow.metrics';
+export { AiMetrics, AI_REQUEST_STATUSES, type AiRequestRecord, type AiRequestStatus } from './metrics/business/ai.metrics';
+export { TaskMetrics, TASK_STATUSES, type TaskStatus } from './metrics/business/task.metrics';
 export { OVERFLOW_LABEL_VALUE, type LabelValues } from './metrics/label-guard';
 export {
+  BUSINESS_DURATION_BUCKETS,
   HTTP_DURATION_BUCKETS,
   STANDARD_LABELS,
   TELEMETRY_METRICS_REGISTRY,
@@ -40,4 +53,4 @@ export {
 } from './metrics/metrics.constants';
 export { ERROR_LOG_EVENT } from './logging/error-span-event';
 export { DROPPED_FIELDS_KEY } from './logging/field-cap';
-export { REDACTED } from './logging/redaction';
+export { REDACTED, TRUNCATED } from './logging/redaction';

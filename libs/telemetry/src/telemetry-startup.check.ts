@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
 import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
-import { getTelemetrySdk } from './sdk/telemetry-sdk';
-import { TELEMETRY_OPTIONS } from './telemetry.constants';
+import type { TelemetryRuntime } from './sdk/telemetry-runtime';
+import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from './telemetry.constants';
 
-const HOW_TO_START =
-  "call startTelemetry(options) from '@app/telemetry/sdk' in a file imported on the first line of main.ts, " +
-  "or start node with --require <dist>/libs/telemetry/src/register.js";
+/** The two ways to start the SDK early enough. @internal */
+export const HOW_TO_START =
+  "call startTelemetry(options) from 'nest-telemetry/sdk' in a file imported on the first line of main.ts, " +
+  'or start node with --require nest-telemetry/register';
 
 /**
  * Says at start-up, once and clearly, when the SDK was started too late (or never)
@@ -18,11 +19,14 @@ const HOW_TO_START =
 export class TelemetryStartupCheck implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TelemetryModule');
 
-  constructor(@Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions) {}
+  constructor(
+    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+    @Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime,
+  ) {}
 
   onModuleInit(): void {
-    const sdk = getTelemetrySdk();
-    if (!sdk) {
+    const sdk = this.runtime;
+    if (!sdk.sdkStarted) {
       if (!hasGlobalTracerProvider()) {
         this.logger.warn(
           `OpenTelemetry SDK not started: no spans are recorded and tracking ids are not trace ids of a real trace. To fix it, ${HOW_TO_START}.`,
@@ -35,17 +39,12 @@ export class TelemetryStartupCheck implements OnModuleInit, OnApplicationShutdow
         `OpenTelemetry SDK started after ${sdk.loadedTooEarly.join(', ')} was loaded: the Nest controller spans (and express spans, if enabled) are missing. To fix it, ${HOW_TO_START}, before anything imports @nestjs/core.`,
       );
     }
-    if (sdk.options.serviceName !== this.options.serviceName) {
-      this.logger.warn(
-        `startTelemetry() used serviceName "${sdk.options.serviceName}" but TelemetryModule.forRoot() has "${this.options.serviceName}": spans carry the first. Pass the same options to both.`,
-      );
-    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     // Flush, not shut down: another app in the same process may still be running.
     try {
-      await getTelemetrySdk()?.forceFlush();
+      await this.runtime.forceFlush();
     } catch (error) {
       // A collector that is down must not turn a clean shutdown into a crash.
       const target = this.options.otlpTracesUrl ?? this.options.traceExporter;

@@ -18,3 +18,11 @@ export const TRACER_NAME = 'nest-telemetry';
 
 /** DI token of the resolved options (`ResolvedTelemetryOptions`). @publicApi */
 export const TELEMETRY_OPTIONS = 'TELEMETRY:RESOLVED_OPTIONS';
+
+/**
+ * DI token of the process's `TelemetryRuntime`: the one `startTelemetry()` started, or a
+ * stand-in made from the module's options when none was. Override it in tests to hand
+ * the module a runtime of your own.
+ * @publicApi
+ */
+export const TELEMETRY_RUNTIME = 'TELEMETRY:RUNTIME';

@@ -1,18 +1,17 @@
-import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import { HttpObserversFallbackMiddleware } from './http/http-observers.fallback.middleware';
+import { httpObserversProvider } from './http/http-observers.provider';
+import { HttpRequestPipeline } from './http/http-request-pipeline';
 import { createLoggerParams, type TelemetryLogger } from './logging/logger.factory';
 import { TELEMETRY_LOGGER } from './logging/logging.constants';
 import { LoggingLifecycle } from './logging/logging.lifecycle';
+import { MetricFactory } from './metrics/metric-factory';
 import { metricsProviders } from './metrics/metrics-registry.provider';
 import { MetricsController } from './metrics/metrics.controller';
 import { TELEMETRY_METRICS_REGISTRY } from './metrics/metrics.constants';
 import { MetricsLifecycle } from './metrics/metrics.lifecycle';
 import { MetricsService } from './metrics/metrics.service';
-import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
-import { getTelemetrySdk } from './sdk/telemetry-sdk';
-import { TELEMETRY_OPTIONS } from './telemetry.constants';
 import { TelemetryCoreModule } from './telemetry-core.module';
 import { TELEMETRY_ASYNC_OPTIONS_TYPE, TELEMETRY_OPTIONS_TYPE } from './telemetry.module-definition';
 import { TelemetryStartupCheck } from './telemetry-startup.check';
@@ -29,7 +28,10 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
  *
  * It registers no global interceptor on purpose: Nest's interceptor pipeline alone
  * halves the throughput of a small handler (bench/http-overhead.js), so request-level
- * work happens in the http instrumentation hooks and one middleware instead.
+ * work happens in a listener on the app's server and the http instrumentation's hooks.
+ *
+ * SDK-level settings (identity, export, sampling, tracking id header, ignored paths)
+ * come from the runtime `startTelemetry()` started (`TELEMETRY_RUNTIME`).
  * @publicApi
  */
 @Module({
@@ -41,12 +43,12 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
     MetricsService,
     MetricsLifecycle,
     LoggingLifecycle,
-    HttpObserversFallbackMiddleware,
+    httpObserversProvider,
+    HttpRequestPipeline,
   ],
-  exports: [TraceService, MetricsService, TELEMETRY_METRICS_REGISTRY],
+  exports: [TraceService, MetricsService, MetricFactory, TELEMETRY_METRICS_REGISTRY],
 })
 export class TelemetryModule implements NestModule {
-  constructor(@Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions) {}
 
   /** `forRoot()` with no argument runs on `OTEL_*` variables and defaults. */
   static forRoot(options: typeof TELEMETRY_OPTIONS_TYPE = {}): DynamicModule {
@@ -81,13 +83,11 @@ export class TelemetryModule implements NestModule {
   }
 
   /**
-   * The tracking-id middleware serves requests that have no span (ignored paths, no
-   * SDK). The HTTP metrics and access log come from the SDK's http hooks; the
-   * fallback middleware feeds them only when that instrumentation is not running.
+   * HttpRequestPipeline, on the app's server, gives every request its tracking id and
+   * feeds the HTTP metrics and access log. This middleware only makes the tracking id of
+   * a request without a span (ignored path, no SDK) readable by business code.
    */
   configure(consumer: MiddlewareConsumer): void {
-    const hooked = getTelemetrySdk()?.options.instrumentations.http === true;
-    const middleware = hooked ? [TrackingIdMiddleware] : [TrackingIdMiddleware, HttpObserversFallbackMiddleware];
-    consumer.apply(...middleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer.apply(TrackingIdMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

@@ -1,4 +1,4 @@
-import { IsBoundedName, IsStepList } from '@app/sample-kit';
+import { IsBoundedName, IsStepList } from '@samples/kit';
 
 /** Body of `POST /generate`. */
 export class GenerateDto {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
-import { sleep } from '@app/sample-kit';
-import { MetricsService, TraceService, Traced } from '@app/telemetry';
+import { sleep } from '@samples/kit';
+import { MetricsService, TraceService, Traced } from 'nest-telemetry';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 export interface Completion {

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { MetricsService, TraceService } from '@app/telemetry';
+import { MetricsService, TraceService } from 'nest-telemetry';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ExecuteDto } from './execute.dto';
 import { StepFailedError } from './step-failed.error';

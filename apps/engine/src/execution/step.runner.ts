@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { sleep } from '@app/sample-kit';
-import { TraceService, Traced } from '@app/telemetry';
+import { sleep } from '@samples/kit';
+import { TraceService, Traced } from 'nest-telemetry';
 import { StepFailedError } from './step-failed.error';
 
 /** Simulated step latencies: `slow` takes about 2 s, anything else a few ms. */

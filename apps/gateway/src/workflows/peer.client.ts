@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Traced } from '@app/telemetry';
+import { Traced } from 'nest-telemetry';
 import type { ExecutionResult, GeneratedPlan } from './workflow';
 import { PeerCallException } from './peer-call.exception';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpStatus, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { TrackingId } from '@app/telemetry';
+import { TrackingId } from 'nest-telemetry';
 import { CreateWorkflowDto } from './create-workflow.dto';
 import type { WorkflowRecord } from './workflow';
 import { WorkflowsService } from './workflows.service';

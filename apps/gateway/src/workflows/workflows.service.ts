@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { MetricsService, TraceService, Traced } from '@app/telemetry';
+import { MetricsService, TraceService, Traced } from 'nest-telemetry';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { CreateWorkflowDto } from './create-workflow.dto';
 import { PeerClient } from './peer.client';

@@ -1,56 +1,4 @@
-import type { SpanExporter } from '@opentelemetry/sdk-trace';
-
-/** Deployment environments the telemetry labels and sampling defaults know about. @publicApi */
-export type TelemetryEnvironment = 'dev' | 'staging' | 'prod';
-
-/** Where finished spans go. @publicApi */
-export type TraceExporterKind = 'otlp' | 'console' | 'none';
-
-/** OTLP transports, named as in `OTEL_EXPORTER_OTLP_PROTOCOL`. @publicApi */
-export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
-
-/** A path never traced: exact (`/health`), prefix (`/internal/*`) or a RegExp tested on the path. @publicApi */
-export type IgnoredPath = string | RegExp;
-
-/** Span batching, as `BatchSpanProcessor` takes it. @publicApi */
-export interface BatchOptions {
-  /** Delay between two exports, in ms. */
-  scheduledDelayMillis?: number;
-  /** Spans queued before new ones are dropped. */
-  maxQueueSize?: number;
-  /** Spans sent in one export (at most maxQueueSize). */
-  maxExportBatchSize?: number;
-  /** How long one export may take, in ms. */
-  exportTimeoutMillis?: number;
-}
-
-/** Auto-instrumentations the SDK registers. @publicApi */
-export interface TelemetryInstrumentationOptions {
-  /**
-   * `node:http` server and client spans, W3C `traceparent` extraction and injection.
-   * @default true
-   */
-  http?: boolean;
-  /**
-   * `fetch()` / undici client spans and `traceparent` injection.
-   * @default true
-   */
-  undici?: boolean;
-  /**
-   * A span for every express layer (middleware, router, request handler). Off by
-   * default: one span per middleware is the main cost of naive setups, and the server
-   * span is named after the route without it.
-   * @default false
-   */
-  express?: boolean;
-  /**
-   * `@opentelemetry/instrumentation-nestjs-core`: the app creation span and the
-   * `Controller.handler` request span. When off, the module's tracing interceptor
-   * creates the controller span itself.
-   * @default true
-   */
-  nestjs?: boolean;
-}
+import type { TelemetrySdkOptions } from './telemetry-sdk-options.interface';
 
 /** The Prometheus side: `/metrics`, HTTP metrics, label guards. @publicApi */
 export interface TelemetryMetricsOptions {
@@ -137,93 +85,17 @@ export interface TelemetryLoggingOptions {
 }
 
 /**
- * Options of `TelemetryModule.forRoot()` and of `startTelemetry()`.
- * Each option falls back to its standard `OTEL_*` environment variable, then to the default.
+ * Options of `TelemetryModule.forRoot()` / `forRootAsync()`: the app-level pieces
+ * (`metrics`, `logging`), plus, optionally, the SDK-level options of `startTelemetry()`.
+ *
+ * With an SDK started by `startTelemetry()`, the SDK-level values are read from it; an
+ * SDK-level option given here too must agree with it, or start-up fails with
+ * `TelemetryOptionsConflictError` (one setting never silently disagrees with itself).
+ * Without a started SDK they configure the module's stand-in runtime (identity, tracking
+ * id header, ignored paths), so one object can be passed to both.
  * @publicApi
  */
-export interface TelemetryModuleOptions {
-  /**
-   * `service.name` of every span, and the `service` label / log field.
-   * Falls back to `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.
-   * @default 'unknown_service:node'
-   */
-  serviceName?: string;
-  /**
-   * `service.version`. Falls back to `service.version` in `OTEL_RESOURCE_ATTRIBUTES`,
-   * then `npm_package_version`.
-   * @default '0.0.0'
-   */
-  serviceVersion?: string;
-  /**
-   * `deployment.environment.name`, the `environment` label. Falls back to
-   * `deployment.environment.name` in `OTEL_RESOURCE_ATTRIBUTES`.
-   * @default 'dev'
-   */
-  environment?: TelemetryEnvironment;
-  /**
-   * `service.namespace`, the `project` label. Falls back to `service.namespace`
-   * in `OTEL_RESOURCE_ATTRIBUTES`.
-   * @default 'default'
-   */
-  project?: string;
-  /**
-   * Extra resource attributes, merged over `OTEL_RESOURCE_ATTRIBUTES`.
-   * @default {}
-   */
-  resourceAttributes?: Record<string, string | number | boolean>;
-  /**
-   * Span exporter. Falls back to `OTEL_TRACES_EXPORTER`; when neither is set, `otlp`
-   * if an OTLP endpoint is known, otherwise `none` (no collector, no connection errors).
-   * @default 'otlp' with an endpoint, 'none' without
-   */
-  traceExporter?: TraceExporterKind;
-  /**
-   * OTLP base endpoint, e.g. `http://collector:4318` (`/v1/traces` is appended for
-   * HTTP). Falls back to `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is), then
-   * `OTEL_EXPORTER_OTLP_ENDPOINT`.
-   * @default undefined (no export)
-   */
-  otlpEndpoint?: string;
-  /**
-   * OTLP transport. Falls back to `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, then
-   * `OTEL_EXPORTER_OTLP_PROTOCOL`.
-   * @default 'http/protobuf'
-   */
-  otlpProtocol?: OtlpProtocol;
-  /**
-   * A custom exporter (e.g. `InMemorySpanExporter` in tests). Takes precedence over
-   * `traceExporter`; spans are exported one by one when `batch` is false.
-   * @default undefined
-   */
-  spanExporter?: SpanExporter;
-  /**
-   * Batch spans before export. Off means one export per span: tests only.
-   * @default true
-   */
-  batch?: boolean;
-  /**
-   * Batch tuning. Each field falls back to its `OTEL_BSP_*` variable
-   * (`OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE`, `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`,
-   * `OTEL_BSP_EXPORT_TIMEOUT`), then to the SDK default (5000 ms, 2048, 512, 30000 ms).
-   * @default {}
-   */
-  batchOptions?: BatchOptions;
-  /**
-   * Ratio of new traces recorded (parent-based: a sampled parent is always followed).
-   * Falls back to `OTEL_TRACES_SAMPLER_ARG`.
-   * @default 1
-   */
-  samplingRatio?: number;
-  /**
-   * Paths never traced: no span, no child spans. Their responses still carry the tracking id.
-   * @default ['/health', '/healthz', '/livez', '/readyz', '/metrics']
-   */
-  ignorePaths?: IgnoredPath[];
-  /**
-   * Response header carrying the tracking id (the trace id).
-   * @default 'X-Tracking-ID'
-   */
-  trackingIdHeader?: string;
+export interface TelemetryModuleOptions extends TelemetrySdkOptions {
   /**
    * Prometheus metrics.
    * @default enabled, default metrics on, served at `/metrics` on the app's port
@@ -234,9 +106,4 @@ export interface TelemetryModuleOptions {
    * @default enabled, level by environment, JSON, access log on, default redaction
    */
   logging?: TelemetryLoggingOptions;
-  /**
-   * Auto-instrumentations to register.
-   * @default all on, express layer spans off
-   */
-  instrumentations?: TelemetryInstrumentationOptions;
 }

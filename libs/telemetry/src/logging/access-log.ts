@@ -1,12 +1,7 @@
-import type { SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from '../http/http-request-observer';
-import { routeTemplateOf } from '../tracing/route-template';
-import { TRACKING_ID_KEY } from '../tracking-id/tracking-id';
+import type { CompletedRequest, HttpRequestObserver } from '../http/http-request-observer.interface';
 import { PREFORMATTED } from './log-line';
 import { maskIp } from './mask-ip';
-
-type RequestWithIp = ObservedRequest & { ip?: string; [TRACKING_ID_KEY]?: string };
 
 /**
  * One access log line per request, written right after the server span ends: INFO
@@ -19,23 +14,15 @@ export class AccessLog implements HttpRequestObserver {
     private readonly options: { maskIp: boolean },
   ) {}
 
-  start(): void {}
-
-  end(request: RequestWithIp, response: ObservedResponse, seconds: number, spanContext?: SpanContext): void {
-    const method = request.method ?? 'GET';
-    const url = request.originalUrl ?? request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    const aborted = response.writableFinished === false;
-    const status = response.statusCode;
+  end({ request, response, method, path, route, status, aborted, seconds, spanContext, trackingId }: CompletedRequest): void {
     const ip = request.ip ?? request.socket?.remoteAddress;
     const line = {
-      tracking_id: spanContext?.traceId ?? request[TRACKING_ID_KEY],
+      tracking_id: trackingId,
       ...(spanContext ? { tracing: { trace_id: spanContext.traceId, span_id: spanContext.spanId } } : {}),
       request: {
         method,
         path,
-        route: routeTemplateOf(request),
+        route,
         duration: Math.round(seconds * 1e6) / 1e6,
         size: numberOf(request.headers['content-length']),
         user_agent: request.headers['user-agent'],
@@ -52,7 +39,7 @@ export class AccessLog implements HttpRequestObserver {
     };
     const message = `${method} ${path} ${status}`;
     if (status >= 500) this.logger.error(line, message);
-    else if (status >= 400 || aborted) this.logger.warn(line, message);
+    else if (status >= 400) this.logger.warn(line, message);
     else this.logger.info(line, message);
   }
 }

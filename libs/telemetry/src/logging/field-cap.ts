@@ -4,15 +4,32 @@ export const DROPPED_FIELDS_KEY = '_dropped_fields';
 /** Groups kept first when a line is over the cap. @internal */
 export const ESSENTIAL_KEYS = ['tracking_id', 'tracing', 'request', 'response', 'error', 'exception'];
 
-/** Fields of a value as CloudWatch counts them: the leaves of the flattened JSON. @internal */
-export function countFields(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 1;
-  if (value instanceof Date) return 1;
+/**
+ * Deeper than this, a value is written as one leaf: pino's serializer (and CloudWatch)
+ * would not go further in any useful way, and the walk must end on any input.
+ * @internal
+ */
+export const MAX_FIELD_DEPTH = 32;
+
+/**
+ * Fields of a value as CloudWatch counts them: the leaves of the flattened JSON. A
+ * cycle (pino writes it as `"[Circular]"`) and anything past MAX_FIELD_DEPTH count as
+ * one field, so a self-referencing object is counted, not recursed into forever.
+ * @internal
+ */
+export function countFields(value: unknown, ancestors: object[] = [], depth = 0): number {
+  if (!isBranch(value) || depth >= MAX_FIELD_DEPTH || ancestors.includes(value)) return 1;
   const children = Array.isArray(value) ? value : Object.values(value);
   if (children.length === 0) return 1;
+  ancestors.push(value);
   let count = 0;
-  for (const child of children) count += countFields(child);
+  for (const child of children) count += countFields(child, ancestors, depth + 1);
+  ancestors.pop();
   return count;
+}
+
+function isBranch(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && !(value instanceof Date);
 }
 
 /**
@@ -30,7 +47,7 @@ export function capFields(object: Record<string, unknown>, budget: number): Reco
   const keys = [...ESSENTIAL_KEYS.filter((key) => key in object), ...Object.keys(object).filter((key) => !ESSENTIAL_KEYS.includes(key))];
   for (const key of keys) {
     if (room.left <= 0) break;
-    const value = take(object[key], room);
+    const value = take(object[key], room, [object]);
     if (value !== undefined) kept[key] = value;
   }
   kept[DROPPED_FIELDS_KEY] = total - (budget - 1 - room.left);
@@ -38,27 +55,33 @@ export function capFields(object: Record<string, unknown>, budget: number): Reco
 }
 
 /** Copies as much of `value` as fits in `room`, leaves first-come first-kept. */
-function take(value: unknown, room: { left: number }): unknown {
-  const size = countFields(value);
+function take(value: unknown, room: { left: number }, ancestors: object[]): unknown {
+  const size = countFields(value, [...ancestors], ancestors.length);
   if (size <= room.left) {
     room.left -= size;
     return value;
   }
-  if (value === null || typeof value !== 'object' || room.left <= 0) return undefined;
+  // Only a branch can be bigger than one field, and a cycle or the depth limit is one field.
+  if (!isBranch(value) || room.left <= 0) return undefined;
+  ancestors.push(value);
+  let out: unknown[] | Record<string, unknown> | undefined;
   if (Array.isArray(value)) {
-    const out: unknown[] = [];
+    const items: unknown[] = [];
     for (const item of value) {
-      const part = take(item, room);
+      const part = take(item, room, ancestors);
       if (part === undefined) break;
-      out.push(part);
+      items.push(part);
     }
-    return out.length > 0 ? out : undefined;
+    out = items.length > 0 ? items : undefined;
+  } else {
+    const fields: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (room.left <= 0) break;
+      const part = take(item, room, ancestors);
+      if (part !== undefined) fields[key] = part;
+    }
+    out = Object.keys(fields).length > 0 ? fields : undefined;
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (room.left <= 0) break;
-    const part = take(item, room);
-    if (part !== undefined) out[key] = part;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
+  ancestors.pop();
+  return out;
 }

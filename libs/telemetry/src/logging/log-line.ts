@@ -32,14 +32,41 @@ export function correlationFields(mergeObject: object): object {
  */
 export const PREFORMATTED = Symbol.for('nest-telemetry.preformatted-log-line');
 
+/** Key of the fallback line's note on why the caller's fields were left out. @publicApi */
+export const FORMAT_ERROR_KEY = '_format_error';
+
 /**
  * The shape of every line's own fields: flat keys moved into their groups, errors
  * into `error` / `exception`, secrets redacted at any depth, and the field cap.
+ * Logging never fails the caller: when the fields cannot be formatted (a getter that
+ * throws, a hostile proxy), the line is written with its correlation fields and message
+ * and a `_format_error` saying why the rest was left out.
  * @internal
  */
 export function createLogObjectFormatter(options: { redact: readonly string[]; maxFields: number }) {
   const redact = createRedactor(options.redact);
   const budget = options.maxFields - FIELDS_OUTSIDE_OBJECT;
-  return (object: Record<string, unknown> & { [PREFORMATTED]?: true }): Record<string, unknown> =>
-    object[PREFORMATTED] ? object : capFields(redact(groupFields(object)) as Record<string, unknown>, budget);
+  return (object: Record<string, unknown> & { [PREFORMATTED]?: true }): Record<string, unknown> => {
+    if (object[PREFORMATTED]) return object;
+    try {
+      return capFields(redact(groupFields(object)) as Record<string, unknown>, budget);
+    } catch (error) {
+      return { ...correlationOf(object), [FORMAT_ERROR_KEY]: formatErrorOf(error) };
+    }
+  };
+}
+
+/** The correlation fields the mixin put on a line, read without touching anything else. */
+function correlationOf(object: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of ['tracking_id', 'tracing'] as const) {
+    const value = Object.getOwnPropertyDescriptor(object, key)?.value;
+    if (value !== undefined) kept[key] = value;
+  }
+  return kept;
+}
+
+/** The `_format_error` note: what failed, never the failing value itself. @internal */
+export function formatErrorOf(error: unknown): { type: string; message: string } {
+  return { type: error instanceof Error ? error.name : typeof error, message: 'the fields of this line could not be read and were left out' };
 }

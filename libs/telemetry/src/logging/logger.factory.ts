@@ -1,8 +1,9 @@
 import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { requireOptionalPeer } from '../sdk/optional-peer';
 import { recordErrorLog } from './error-span-event';
-import { correlationFields, createLogObjectFormatter } from './log-line';
+import { correlationFields, createLogObjectFormatter, FORMAT_ERROR_KEY, formatErrorOf } from './log-line';
 
 const ERROR_LEVEL = 50;
 
@@ -31,19 +32,46 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions): Teleme
       log: formatLogObject,
     },
     mixin: correlationFields,
+    mixinMergeStrategy: mergeSafely,
     hooks: {
       logMethod(args, method, level) {
-        if (level >= ERROR_LEVEL) recordErrorLog(level, args);
-        // Every line has a message, even one logged as an object alone.
-        if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {
-          const only = args[0] as { message?: unknown };
-          return method.apply(this, [only, only instanceof Error ? only.message : typeof only.message === 'string' ? only.message : ''] as never);
+        // The caller's objects may throw when read (getters, proxies): the line is still written.
+        if (level >= ERROR_LEVEL) {
+          try {
+            recordErrorLog(level, args);
+          } catch {
+            // The span event is lost, not the line.
+          }
         }
-        return method.apply(this, args);
+        return method.apply(this, withMessage(args) as never);
       },
     },
   };
   return { logger: pino(pinoOptions, destination), destination };
+}
+
+/**
+ * pino's own merge of the caller's fields (`Object.assign`) reads every one of them: a
+ * getter that throws would throw out of `logger.info()`. The line keeps its correlation
+ * fields and says why the rest was left out.
+ */
+function mergeSafely(mergeObject: object, mixinObject: object): object {
+  try {
+    return Object.assign(mixinObject, mergeObject);
+  } catch (error) {
+    return { ...mixinObject, [FORMAT_ERROR_KEY]: formatErrorOf(error) };
+  }
+}
+
+/** Every line has a message, even one logged as an object alone. */
+function withMessage(args: unknown[]): unknown[] {
+  if (args.length !== 1 || typeof args[0] !== 'object' || args[0] === null) return args;
+  const only = args[0] as { message?: unknown };
+  try {
+    return [only, only instanceof Error ? only.message : typeof only.message === 'string' ? only.message : ''];
+  } catch {
+    return [only, ''];
+  }
 }
 
 /** nestjs-pino's parameters around the app's logger. @internal */
@@ -67,8 +95,8 @@ const omit = (): undefined => undefined;
 function createDestination(options: ResolvedTelemetryOptions): TelemetryLogger['destination'] {
   if (options.logging.destination) return options.logging.destination as DestinationStream;
   if (options.logging.pretty) {
-    // Loaded only when asked for: production images need not ship it.
-    const pretty = require('pino-pretty') as typeof import('pino-pretty');
+    // An optional peer, loaded only when asked for: production images need not ship it.
+    const pretty = requireOptionalPeer<typeof import('pino-pretty')>('pino-pretty', 'logging.pretty');
     return pretty({
       messageKey: '@message',
       timestampKey: '@timestamp',

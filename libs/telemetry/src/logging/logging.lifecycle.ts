@@ -1,48 +1,48 @@
-import { Inject, Injectable, Logger as NestLogger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Inject, Injectable, Logger as NestLogger, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
-import { observeAppServer } from '../http/http-request-observer';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
-import { AccessLog } from './access-log';
 import { TELEMETRY_LOGGER } from './logging.constants';
 import type { TelemetryLogger } from './logger.factory';
 
+/** Reads Nest's process-wide logger, which Nest keeps in a protected static. */
+class NestLoggerState extends NestLogger {
+  static current(): LoggerService | undefined {
+    return NestLogger.staticInstanceRef;
+  }
+}
+
 /**
- * Makes nestjs-pino the application's logger (Nest's own start-up and exception
- * logs included), hangs the access log on the app's server, and flushes the
- * asynchronous destination on shutdown so no line is lost.
+ * Makes nestjs-pino the application's logger (Nest's own start-up and exception logs
+ * included) for the app's lifetime, puts Nest's previous logger back on shutdown, and
+ * flushes the asynchronous destination so no line is lost.
  * @internal
  */
 @Injectable()
-export class LoggingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly accessLog: AccessLog;
-  private stopObserving: (() => void) | undefined;
+export class LoggingLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private previousLogger: LoggerService | undefined;
+  private overridden = false;
 
   constructor(
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
     @Inject(TELEMETRY_LOGGER) private readonly telemetryLogger: TelemetryLogger,
     private readonly nestLogger: Logger,
-    private readonly adapterHost: HttpAdapterHost,
-  ) {
-    this.accessLog = new AccessLog(telemetryLogger.logger, options.logging);
-  }
+  ) {}
 
   onModuleInit(): void {
     if (!this.options.logging.enabled) return;
     // What app.useLogger(app.get(Logger)) does, without asking every app to write it;
     // lines buffered with `bufferLogs: true` are written now, in this format.
+    this.previousLogger = NestLoggerState.current();
+    this.overridden = true;
     NestLogger.overrideLogger(this.nestLogger);
     NestLogger.flush();
   }
 
-  onApplicationBootstrap(): void {
-    if (!this.options.logging.enabled || !this.options.logging.accessLog) return;
-    this.stopObserving = observeAppServer(this.adapterHost, this.accessLog);
-  }
-
   onApplicationShutdown(): void {
-    this.stopObserving?.();
+    // Only if it is still ours: another app may have taken over since.
+    if (this.overridden && NestLoggerState.current() === this.nestLogger) NestLogger.overrideLogger(this.previousLogger ?? false);
+    this.overridden = false;
     try {
       this.telemetryLogger.destination.flushSync?.();
     } catch {

@@ -1,7 +1,6 @@
 import { Controller, Get, Injectable, InternalServerErrorException, Logger, Param, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { httpServerSpan } from '@test/http-server-span';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { connect } from 'node:net';
 import request from 'supertest';
@@ -12,6 +11,8 @@ import { TelemetryModule } from '../telemetry.module';
 import { Traced } from '../tracing/traced.decorator';
 import type { TelemetryLoggingOptions } from '../interfaces/telemetry-module-options.interface';
 import { countFields } from './field-cap';
+import type { TelemetryLogger } from './logger.factory';
+import { TELEMETRY_LOGGER } from './logging.constants';
 
 @Injectable()
 class OrdersRepository {
@@ -39,7 +40,10 @@ class OrdersRepository {
 class OrdersController {
   private readonly nestLogger = new Logger(OrdersController.name);
 
-  constructor(private readonly orders: OrdersRepository) {}
+  constructor(
+    private readonly orders: OrdersRepository,
+    @InjectPinoLogger(OrdersController.name) private readonly logger: PinoLogger,
+  ) {}
 
   @Get('fail/now')
   fail(): never {
@@ -51,6 +55,14 @@ class OrdersController {
     const wide: Record<string, number> = {};
     for (let i = 0; i < 5000; i++) wide[`field_${i}`] = i;
     this.nestLogger.log({ message: 'wide object', wide, user: { id: 'u-1' } });
+    return { ok: true };
+  }
+
+  @Get('circular/object')
+  circular(): { ok: true } {
+    const order: Record<string, unknown> = { id: 'o-1' };
+    order.self = order;
+    this.logger.info({ order }, 'circular');
     return { ok: true };
   }
 
@@ -97,11 +109,10 @@ describe('structured logs', () => {
       providers: [OrdersRepository, PinoLoggerHolder],
     }).compile();
     app = moduleRef.createNestApplication();
-    app.use(httpServerSpan());
     await app.init();
   }
 
-  beforeEach(() => (tracing = InMemoryTracing.start()));
+  beforeEach(() => (tracing = InMemoryTracing.start({ serviceName: 'orders' })));
   afterEach(async () => {
     await app.close();
     await tracing.stop();
@@ -236,10 +247,60 @@ describe('structured logs', () => {
     expect((logs.lines().find((line) => line['@message'] === 'direct')!.request as { user_agent: string }).user_agent).toBe(forged);
   });
 
-  it('should respect the level and the per-environment default', async () => {
+  it('should respect the level: lines below it are not written, lines at it are', async () => {
     await start({ level: 'warn' });
+    await request(app.getHttpServer()).get('/orders/1').expect(200); // INFO lines only
+    await request(app.getHttpServer()).get('/orders/nowhere/at/all').expect(404); // a WARN access line
+    const levels = logs.lines().map((line) => line['@level']);
+    expect(levels).toContain('WARN');
+    expect(levels.filter((level) => !['WARN', 'ERROR', 'FATAL'].includes(level as string))).toEqual([]);
+  });
+
+  it('should write a line with a circular reference and never fail the request', async () => {
+    await start();
+    const response = await request(app.getHttpServer()).get('/orders/circular/object').expect(200);
+    const line = logs.lines().find((l) => l['@message'] === 'circular');
+    expect(line).toMatchObject({ tracking_id: response.headers['x-tracking-id'], order: { id: 'o-1', self: '[Circular]' } });
+    expect(JSON.stringify(line).length).toBeLessThan(1000);
+  });
+
+  it('should fall back to a minimal line when the fields cannot be read, and never throw to the caller', async () => {
+    await start();
+    const { logger } = app.get<TelemetryLogger>(TELEMETRY_LOGGER);
+    const hostile = Object.defineProperty({}, 'user_id', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     await request(app.getHttpServer()).get('/orders/1').expect(200);
-    expect(logs.lines().every((line) => ['WARN', 'ERROR', 'FATAL'].includes(line['@level'] as string))).toBe(true);
+    expect(() => logger.info(hostile, 'hostile')).not.toThrow();
+    expect(() => logger.error(hostile, 'hostile error')).not.toThrow();
+    const lines = logs.lines().filter((l) => String(l['@message']).startsWith('hostile'));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatchObject({ _format_error: { type: 'Error' }, service: 'orders' });
+  });
+
+  it('should write a secret nested past the redaction depth as [Truncated], never in clear', async () => {
+    await start();
+    const logger = app.get(PinoLoggerHolder).logger;
+    let deep: Record<string, unknown> = { password: 'hunter2-deep', note: 'visible' };
+    for (let i = 0; i < 20; i++) deep = { level: deep };
+    logger.info({ deep }, 'deep secret');
+    const raw = logs.raw().find((l) => l.includes('deep secret'))!;
+    expect(raw).not.toContain('hunter2-deep');
+    expect(raw).toContain('[Truncated]');
+  });
+
+  it("should hand Nest's logger back when the app closes", async () => {
+    await start();
+    new Logger('During').log('while the app runs');
+    await app.close();
+    new Logger('After').log('after the app closed');
+    const messages = logs.lines().map((line) => line['@message']);
+    expect(messages).toContain('while the app runs');
+    expect(messages).not.toContain('after the app closed');
+    app = await Test.createTestingModule({}).compile().then((ref) => ref.createNestApplication().init()); // for afterEach
   });
 
   it('should mask client IPs when asked', async () => {

@@ -5,9 +5,19 @@ import { Registry, type OpenMetricsContentType } from 'prom-client';
 import request from 'supertest';
 import { TelemetryModule } from '../telemetry.module';
 import type { TelemetryMetricsOptions } from '../interfaces/telemetry-module-options.interface';
+import type { CompletedRequest } from '../http/http-request-observer.interface';
 import { HttpMetrics } from './http-metrics';
 import { MetricFactory } from './metric-factory';
 import { MetricsLifecycle } from './metrics.lifecycle';
+import { MetricsService } from './metrics.service';
+
+@Controller('health')
+class HealthController {
+  @Get()
+  check() {
+    return { status: 'ok' };
+  }
+}
 
 @Controller('api/v2/sessions')
 class SessionsController {
@@ -36,7 +46,7 @@ class SessionsController {
 async function createApp(metrics: TelemetryMetricsOptions = {}): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [TelemetryModule.forRoot({ serviceName: 'sessions', project: 'p', metrics: { defaultMetrics: false, ...metrics } })],
-    controllers: [SessionsController],
+    controllers: [SessionsController, HealthController],
   }).compile();
   return moduleRef.createNestApplication({ logger: false }).init();
 }
@@ -89,14 +99,18 @@ describe('HTTP metrics and /metrics', () => {
     });
 
     it('should count neither /metrics nor health checks', async () => {
-      await request(app.getHttpServer()).get('/metrics');
-      await request(app.getHttpServer()).get('/health');
+      await request(app.getHttpServer()).get('/metrics').expect(200);
+      // A declared route: it would be counted if ignored paths were not skipped.
+      await request(app.getHttpServer()).get('/health').expect(200, { status: 'ok' });
+      await request(app.getHttpServer()).get('/api/v2/sessions/1').expect(200);
       const { text } = await request(app.getHttpServer()).get('/metrics');
+      expect(text).toMatch(/http_route="\/api\/v2\/sessions\/:id"/);
       expect(text).not.toMatch(/http_route="\/metrics"/);
       expect(text).not.toMatch(/http_route="\/health"/);
     });
 
     it('should answer the classic text format by default and OpenMetrics when asked', async () => {
+      app.get(MetricsService).recordWorkflowExecution('etl', 'completed', 1);
       await request(app.getHttpServer()).get('/api/v2/sessions/1');
       const classic = await request(app.getHttpServer()).get('/metrics').set('accept', 'text/plain');
       expect(classic.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -158,15 +172,35 @@ describe('HttpMetrics exemplars', () => {
   const registry = new Registry<OpenMetricsContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const metrics = new HttpMetrics(new MetricFactory(registry, 100));
-  const request = (path: string) => ({ method: 'GET', route: { path }, headers: {} });
-  const response = { statusCode: 200, writableFinished: true, getHeader: () => undefined };
-  const spanContext = (traceFlags: number) => ({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags });
+  const response = { statusCode: 200, writableFinished: true, getHeader: () => undefined, setHeader: () => undefined, once: () => undefined };
+  const completed = (route: string, traceFlags: number): CompletedRequest => ({
+    request: { method: 'GET', headers: {} },
+    response,
+    method: 'GET',
+    path: route,
+    route,
+    status: 200,
+    aborted: false,
+    seconds: 0.02,
+    spanContext: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags },
+    trackingId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  });
 
   it('should attach the trace id of a sampled span, and nothing for an unsampled one', async () => {
-    metrics.end(request('/sampled'), response, 0.02, spanContext(TraceFlags.SAMPLED));
-    metrics.end(request('/unsampled'), response, 0.02, spanContext(TraceFlags.NONE));
+    metrics.end(completed('/sampled', TraceFlags.SAMPLED));
+    metrics.end(completed('/unsampled', TraceFlags.NONE));
     const lines = (await registry.metrics()).split('\n').filter((l) => l.includes('_bucket{le="0.025"'));
     expect(lines.find((l) => l.includes('http_route="/sampled"'))).toContain('# {trace_id="4bf92f3577b34da6a3ce929d0e0e4736"} 0.02');
     expect(lines.find((l) => l.includes('http_route="/unsampled"'))).not.toContain('trace_id');
+  });
+
+  it('should keep every route template: http_route is bounded by construction, exempt from the value cap', async () => {
+    const capped = new Registry<OpenMetricsContentType>();
+    capped.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    const few = new HttpMetrics(new MetricFactory(capped, 2));
+    for (let i = 0; i < 5; i++) few.end(completed(`/route/${i}`, TraceFlags.NONE));
+    const text = await capped.metrics();
+    for (let i = 0; i < 5; i++) expect(text).toContain(`http_route="/route/${i}"`);
+    expect(text).not.toContain('http_route="other"');
   });
 });

@@ -1,6 +1,5 @@
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
-import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from '../http/http-request-observer';
-import { routeTemplateOf } from '../tracing/route-template';
+import type { CompletedRequest, HttpRequestObserver, ObservedRequest } from '../http/http-request-observer.interface';
 import type { MetricFactory, TelemetryGauge, TelemetryHistogram } from './metric-factory';
 import { HTTP_DURATION_BUCKETS, HTTP_SIZE_BUCKETS, UNMATCHED_ROUTE } from './metrics.constants';
 
@@ -10,7 +9,6 @@ const API_VERSION = /\/(v\d+)(?=\/|$)/;
 
 type DurationLabels = 'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type' | 'api_version';
 type SizeLabels = 'http_request_method' | 'http_route';
-
 
 /**
  * The automatic HTTP server metrics (RED), named after the stable OpenTelemetry HTTP
@@ -31,6 +29,8 @@ export class HttpMetrics implements HttpRequestObserver {
       help: 'Duration of HTTP server requests',
       labelNames: ['http_request_method', 'http_route', 'http_response_status_code', 'error_type', 'api_version'],
       labelValues: { http_request_method: METHODS },
+      // Route templates come from the app's own code; unmatched requests share one value.
+      boundedLabels: ['http_route'],
       buckets: HTTP_DURATION_BUCKETS,
       exemplars: true,
     });
@@ -46,6 +46,7 @@ export class HttpMetrics implements HttpRequestObserver {
         help,
         labelNames: ['http_request_method', 'http_route'],
         labelValues: { http_request_method: METHODS },
+        boundedLabels: ['http_route'],
         buckets: HTTP_SIZE_BUCKETS,
       });
     this.requestSize = bodySize('http_server_request_body_size_bytes', 'Size of HTTP server request bodies (Content-Length)');
@@ -57,21 +58,18 @@ export class HttpMetrics implements HttpRequestObserver {
     this.active.inc({ http_request_method: methodOf(request) });
   }
 
-  /** A request ended after `seconds`; `spanContext` links a sampled observation to its trace. */
-  end(request: ObservedRequest, response: ObservedResponse, seconds: number, spanContext?: SpanContext): void {
+  /** A request ended; a sampled span links its duration observation to the trace. */
+  end({ request, response, route: template, status, aborted, seconds, spanContext }: CompletedRequest): void {
     const method = methodOf(request);
     this.active.dec({ http_request_method: method });
-    const template = routeTemplateOf(request);
     const route = template ?? UNMATCHED_ROUTE;
-    // A response that never finished was aborted by the client.
-    const status = response.writableFinished === false ? 0 : response.statusCode;
     const sampled = spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     this.duration.observe(
       {
         http_request_method: method,
         http_route: route,
         http_response_status_code: status,
-        error_type: errorTypeOf(status),
+        error_type: aborted ? 'aborted' : status >= 400 ? String(status) : '',
         api_version: template?.match(API_VERSION)?.[1] ?? '',
       },
       seconds,
@@ -87,12 +85,6 @@ export class HttpMetrics implements HttpRequestObserver {
 function methodOf(request: ObservedRequest): string {
   const method = request.method?.toUpperCase() ?? 'GET';
   return (METHODS as readonly string[]).includes(method) ? method : '_OTHER';
-}
-
-/** Empty for a success; the status code for a 4xx/5xx; `aborted` when the client went away. */
-function errorTypeOf(status: number): string {
-  if (status === 0) return 'aborted';
-  return status >= 400 ? String(status) : '';
 }
 
 function contentLength(value: unknown): number | undefined {

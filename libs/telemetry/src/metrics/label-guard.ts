@@ -11,7 +11,8 @@ const MAX_VALUE_LENGTH = 128;
  * Keeps a metric's label values bounded: a value outside its declared set, or a new
  * value once a label already has `maxValues` distinct ones, is recorded as `other`
  * (the observation is kept, the series count is not grown) and reported through
- * `onOverflow`, which counts it in a metric of its own.
+ * `onOverflow`, which counts it in a metric of its own. Labels bounded by construction
+ * skip the cap.
  * @internal
  */
 export class LabelGuard<L extends string> {
@@ -22,8 +23,10 @@ export class LabelGuard<L extends string> {
     private readonly declared: Partial<Record<L, LabelValues>>,
     private readonly maxValues: number,
     private readonly onOverflow: (label: L) => void,
+    private readonly bounded: readonly L[] = [],
   ) {
-    for (const label of labelNames) this.seen.set(label, new Set());
+    // Bounded labels are not tracked: their values are few by construction.
+    for (const label of labelNames) if (!bounded.includes(label)) this.seen.set(label, new Set());
   }
 
   apply(labels: Partial<Record<L, string | number | undefined>>): Record<L, string> {
@@ -42,8 +45,8 @@ export class LabelGuard<L extends string> {
       this.onOverflow(label);
       return OVERFLOW_LABEL_VALUE;
     }
-    const seen = this.seen.get(label)!;
-    if (seen.has(value)) return value;
+    const seen = this.seen.get(label);
+    if (seen === undefined || seen.has(value)) return value;
     if (seen.size < this.maxValues) {
       seen.add(value);
       return value;

@@ -10,6 +10,11 @@ export interface MetricDefinition<L extends string> {
   labelNames?: readonly L[];
   /** Allowed values per label; a label not listed takes anything up to `maxLabelValues`. */
   labelValues?: Partial<Record<L, LabelValues>>;
+  /**
+   * Labels whose values are bounded by construction (a route template from the app's own
+   * code): exempt from the `maxLabelValues` cap, still cut to 128 characters.
+   */
+  boundedLabels?: readonly L[];
 }
 
 export interface HistogramDefinition<L extends string> extends MetricDefinition<L> {
@@ -37,14 +42,22 @@ export interface TelemetryHistogram<L extends string> {
   observe(labels: Labels<L>, value: number, exemplar?: Record<string, string>): void;
 }
 
+interface Created {
+  type: string;
+  labelNames: readonly string[];
+  buckets: readonly number[] | undefined;
+  metric: unknown;
+}
+
 /**
  * Creates metrics on the app's registry (so they carry `environment`, `project` and
- * `service`), each behind a label guard. Asking twice for the same name returns the
- * same metric; asking for a different type under that name is an error.
+ * `service`), each behind a label guard. Asking twice for the same definition returns
+ * the same metric; the same name with another type, labels or buckets is an error, not
+ * a second metric that silently records into the first.
  * @internal
  */
 export class MetricFactory {
-  private readonly created = new Map<string, { type: string; metric: unknown }>();
+  private readonly created = new Map<string, Created>();
   private overflow?: Counter<'metric' | 'label'>;
 
   constructor(
@@ -88,16 +101,20 @@ export class MetricFactory {
     });
   }
 
-  private once<T>(type: string, definition: MetricDefinition<string>, create: () => T): T {
+  private once<T>(type: string, definition: HistogramDefinition<string>, create: () => T): T {
+    const labelNames = definition.labelNames ?? [];
+    const buckets = type === 'histogram' ? definition.buckets : undefined;
     const existing = this.created.get(definition.name);
     if (existing) {
-      if (existing.type !== type) {
-        throw new Error(`MetricsService: metric "${definition.name}" already exists as a ${existing.type}, not a ${type}`);
-      }
+      const differs = (what: string, had: unknown, asked: unknown) =>
+        new Error(`MetricsService: metric "${definition.name}" already exists with ${what} ${JSON.stringify(had)}, not ${JSON.stringify(asked)}`);
+      if (existing.type !== type) throw differs('type', existing.type, type);
+      if (!sameList([...existing.labelNames].sort(), [...labelNames].sort())) throw differs('labels', existing.labelNames, labelNames);
+      if (buckets !== undefined && !sameList(existing.buckets ?? [], buckets)) throw differs('buckets', existing.buckets, buckets);
       return existing.metric as T;
     }
     const metric = create();
-    this.created.set(definition.name, { type, metric });
+    this.created.set(definition.name, { type, labelNames, buckets, metric });
     return metric;
   }
 
@@ -111,8 +128,12 @@ export class MetricFactory {
   }
 
   private guard<L extends string>(definition: MetricDefinition<L>): LabelGuard<L> {
-    return new LabelGuard(definition.labelNames ?? [], definition.labelValues ?? {}, this.maxLabelValues, (label) =>
-      this.overflowCounter().inc({ metric: definition.name, label }),
+    return new LabelGuard(
+      definition.labelNames ?? [],
+      definition.labelValues ?? {},
+      this.maxLabelValues,
+      (label) => this.overflowCounter().inc({ metric: definition.name, label }),
+      definition.boundedLabels ?? [],
     );
   }
 
@@ -126,4 +147,8 @@ export class MetricFactory {
     });
     return this.overflow;
   }
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }

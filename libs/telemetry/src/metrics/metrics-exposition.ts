@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { register as globalRegistry, Registry, type OpenMetricsContentType } from 'prom-client';
+import { register as globalRegistry, Registry, type Metric, type OpenMetricsContentType } from 'prom-client';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { openMetricsToClassic } from './openmetrics-to-classic';
 
@@ -12,9 +12,13 @@ export interface MetricsResponse {
 
 const OPENMETRICS = 'application/openmetrics-text';
 
+/** A metric as a registry holds it (prom-client types the two views apart). */
+type RegisteredMetric = Metric & { name: string };
+
 /**
  * Renders `/metrics`: the app's registry, plus metrics users registered on
- * prom-client's global registry (`@InjectMetric` providers of @willsoto/nestjs-prometheus).
+ * prom-client's global registry (`@InjectMetric` providers of @willsoto/nestjs-prometheus),
+ * all with the app's standard labels.
  * OpenMetrics (with exemplars) when the scraper's Accept asks for it, the classic text
  * format otherwise; 401 without the configured bearer token.
  * @internal
@@ -25,6 +29,7 @@ export class MetricsExposition {
   constructor(
     private readonly registry: Registry<OpenMetricsContentType>,
     options: ResolvedTelemetryOptions,
+    private readonly defaultLabels: Record<string, string>,
   ) {
     this.token = options.metrics.bearerToken === undefined ? undefined : Buffer.from(options.metrics.bearerToken);
   }
@@ -43,12 +48,27 @@ export class MetricsExposition {
     return { status: 200, headers: { 'content-type': Registry.PROMETHEUS_CONTENT_TYPE }, body: openMetricsToClassic(openMetrics) };
   }
 
+  /**
+   * The app's registry, then the families of prom-client's global registry it does not
+   * have (metrics users declared with `makeCounterProvider()` & co.), one OpenMetrics
+   * document with one family per name: a scrape with a duplicate family is rejected
+   * whole by Prometheus. The global registry is read, never changed.
+   */
   private async openMetrics(): Promise<string> {
-    const own = await this.registry.metrics();
-    if (globalRegistry.getMetricsAsArray().length === 0 || (globalRegistry as unknown) === this.registry) return own;
-    const shared = await globalRegistry.metrics();
-    // Two OpenMetrics documents become one: a single `# EOF`, at the end.
-    return `${own.replace(/# EOF\n?$/, '')}${shared}`;
+    const own = this.registry.getMetricsAsArray() as unknown as RegisteredMetric[];
+    const shared = globalRegistry.getMetricsAsArray() as unknown as RegisteredMetric[];
+    if (shared.length === 0 || (globalRegistry as unknown) === this.registry) return this.registry.metrics();
+    const names = new Set(own.map((metric) => familyName(metric.name)));
+    const scrape = new Registry<OpenMetricsContentType>();
+    scrape.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    scrape.setDefaultLabels(this.defaultLabels);
+    for (const metric of own) scrape.registerMetric(metric);
+    for (const metric of shared) {
+      // prom-client renames counters in place while it renders OpenMetrics; a view
+      // takes the rename, so the user's own rendering of the global registry is unchanged.
+      if (!names.has(familyName(metric.name))) scrape.registerMetric(Object.create(metric) as typeof metric);
+    }
+    return scrape.metrics();
   }
 
   private authorized(authorization: string | undefined): boolean {
@@ -62,4 +82,9 @@ export class MetricsExposition {
 
 function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** `foo_total` and `foo` are one counter family (prom-client strips the suffix while rendering). */
+function familyName(name: string): string {
+  return name.replace(/_total$/, '');
 }

@@ -2,7 +2,6 @@ import type { Provider } from '@nestjs/common';
 import { Registry, type OpenMetricsContentType } from 'prom-client';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
-import { HttpMetrics } from './http-metrics';
 import { MetricFactory } from './metric-factory';
 import { MetricsExposition } from './metrics-exposition';
 import { TELEMETRY_METRICS_REGISTRY } from './metrics.constants';
@@ -33,10 +32,10 @@ export const metricsProviders: Provider[] = [
     inject: [TELEMETRY_METRICS_REGISTRY, TELEMETRY_OPTIONS],
     useFactory: (registry: Registry<OpenMetricsContentType>, options: ResolvedTelemetryOptions) => new MetricFactory(registry, options.metrics.maxLabelValues),
   },
-  { provide: HttpMetrics, inject: [MetricFactory], useFactory: (factory: MetricFactory) => new HttpMetrics(factory) },
   {
     provide: MetricsExposition,
     inject: [TELEMETRY_METRICS_REGISTRY, TELEMETRY_OPTIONS],
-    useFactory: (registry: Registry<OpenMetricsContentType>, options: ResolvedTelemetryOptions) => new MetricsExposition(registry, options),
+    useFactory: (registry: Registry<OpenMetricsContentType>, options: ResolvedTelemetryOptions) =>
+      new MetricsExposition(registry, options, standardLabels(options)),
   },
 ];

@@ -92,7 +92,7 @@ describe('MetricsService', () => {
       'MetricsService: label "service" of "bad_total" is reserved',
     );
     metrics.gauge({ name: 'queue_depth', help: 'x' });
-    expect(() => metrics.counter({ name: 'queue_depth', help: 'x' })).toThrow('already exists as a gauge, not a counter');
+    expect(() => metrics.counter({ name: 'queue_depth', help: 'x' })).toThrow('already exists with type "gauge", not "counter"');
   });
 
   it('should keep two apps in one process apart', async () => {

@@ -1,20 +1,21 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { TelemetryLogLevel } from '../interfaces/telemetry-module-options.interface';
 import type {
-  TelemetryLogLevel,
   BatchOptions,
   IgnoredPath,
   OtlpProtocol,
   TelemetryEnvironment,
   TraceExporterKind,
-} from '../interfaces/telemetry-module-options.interface';
+} from '../interfaces/telemetry-sdk-options.interface';
 
-/** Options after defaults, `OTEL_*` fallbacks and validation: what the library runs on. @publicApi */
-export interface ResolvedTelemetryOptions {
+/** SDK options after defaults, `OTEL_*` fallbacks and validation: what the runtime runs on. @publicApi */
+export interface ResolvedSdkOptions {
   serviceName: string;
   serviceVersion: string;
   environment: TelemetryEnvironment;
   project: string;
   resourceAttributes: Record<string, string | number | boolean>;
+  detectResources: boolean;
   traceExporter: TraceExporterKind;
   /** Full traces URL for HTTP (`…/v1/traces`), host:port URL for gRPC; undefined when not exporting over OTLP. */
   otlpTracesUrl: string | undefined;
@@ -25,6 +26,16 @@ export interface ResolvedTelemetryOptions {
   samplingRatio: number;
   ignorePaths: IgnoredPath[];
   trackingIdHeader: string;
+  instrumentations: Required<{
+    http: boolean;
+    undici: boolean;
+    express: boolean;
+    nestjs: boolean;
+  }>;
+}
+
+/** The app-level options of the module after defaults and validation. @publicApi */
+export interface ResolvedAppOptions {
   metrics: {
     enabled: boolean;
     defaultMetrics: boolean;
@@ -43,10 +54,7 @@ export interface ResolvedTelemetryOptions {
     maxFields: number;
     destination: { write(line: string): unknown } | undefined;
   };
-  instrumentations: Required<{
-    http: boolean;
-    undici: boolean;
-    express: boolean;
-    nestjs: boolean;
-  }>;
 }
+
+/** What the module runs on: the runtime's SDK options and the app's own. @publicApi */
+export type ResolvedTelemetryOptions = ResolvedSdkOptions & ResolvedAppOptions;

@@ -1,4 +1,4 @@
-import type { IgnoredPath } from '../interfaces/telemetry-module-options.interface';
+import type { IgnoredPath } from '../interfaces/telemetry-sdk-options.interface';
 
 /**
  * Compiles `ignorePaths` into one predicate on a request URL (query string ignored).

@@ -1,39 +1,39 @@
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
-import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import type { OtlpProtocol } from '../interfaces/telemetry-sdk-options.interface';
+import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
+import { requireOptionalPeer } from './optional-peer';
+
+type OtlpExporterClass = new (config: { url?: string }) => SpanExporter;
+
+/** The optional peer package of each OTLP transport. @internal */
+export const OTLP_EXPORTER_PACKAGES: Record<OtlpProtocol, string> = {
+  'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
+  'http/json': '@opentelemetry/exporter-trace-otlp-http',
+  grpc: '@opentelemetry/exporter-trace-otlp-grpc',
+};
 
 /**
  * The exporter for the resolved options, or undefined when spans are not exported.
- * OTLP exporters are required lazily so an app that never exports does not load
- * protobuf or gRPC code. Headers, timeout and compression come from the standard
- * `OTEL_EXPORTER_OTLP_*` variables, which the exporters read themselves.
+ * OTLP exporters are optional peers, required only when chosen, so an app that never
+ * exports does not install or load protobuf or gRPC code. Headers, timeout and
+ * compression come from the standard `OTEL_EXPORTER_OTLP_*` variables, which the
+ * exporters read themselves.
  * @internal
  */
-export function createSpanExporter(options: ResolvedTelemetryOptions): SpanExporter | undefined {
+export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | undefined {
   if (options.spanExporter) return options.spanExporter;
   switch (options.traceExporter) {
     case 'none':
       return undefined;
     case 'console':
       return new ConsoleSpanExporter();
-    case 'otlp':
-      return createOtlpExporter(options);
-  }
-}
-
-function createOtlpExporter({ otlpProtocol, otlpTracesUrl }: ResolvedTelemetryOptions): SpanExporter {
-  const config = otlpTracesUrl ? { url: otlpTracesUrl } : {};
-  switch (otlpProtocol) {
-    case 'grpc': {
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
-      return new OTLPTraceExporter(config);
-    }
-    case 'http/json': {
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-      return new OTLPTraceExporter(config);
-    }
-    case 'http/protobuf': {
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      return new OTLPTraceExporter(config);
+    case 'otlp': {
+      const packageName = OTLP_EXPORTER_PACKAGES[options.otlpProtocol];
+      const { OTLPTraceExporter } = requireOptionalPeer<{ OTLPTraceExporter: OtlpExporterClass }>(
+        packageName,
+        `OTLP export over ${options.otlpProtocol}`,
+      );
+      return new OTLPTraceExporter(options.otlpTracesUrl ? { url: options.otlpTracesUrl } : {});
     }
   }
 }

@@ -1,16 +1,24 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace';
+import { isWrapped } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
+import { currentTelemetryRuntime, instrumentationsOf, startTelemetry } from '../sdk/start-telemetry';
+import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
+
+interface ModuleDefinition {
+  name: string;
+  patch?: (exports: unknown) => unknown;
+  unpatch?: (exports: unknown) => void;
+}
 
 /**
- * Global tracing for tests: finished spans are kept in memory, context flows through
- * async code, `traceparent` is read and written. Pair every `start()` with `stop()`.
+ * The real telemetry runtime for tests, with finished spans kept in memory: the same
+ * `startTelemetry()` an app runs (sampler, hooks, tracking ids, propagation), exporting
+ * one span at a time, as it ends, to an `InMemorySpanExporter` (no asynchronous resource
+ * detection to wait for). Under jest, whose module registry
+ * the instrumentations' require hooks never see, it applies the http instrumentation
+ * to `node:http` itself, so in-process tests get the same server spans as production.
+ * Pair every `start()` with `stop()`.
  *
  * ```ts
  * let tracing: InMemoryTracing;
@@ -21,19 +29,20 @@ import {
  */
 export class InMemoryTracing {
   readonly exporter = new InMemorySpanExporter();
-  private readonly provider = new TracerProvider({
-    spanProcessors: [new SimpleSpanProcessor({ exporter: this.exporter })],
-  });
-  private readonly contextManager = new AsyncLocalStorageContextManager();
+  readonly runtime: TelemetryRuntime;
+  private readonly unpatch: (() => void)[] = [];
 
-  private constructor() {}
+  private constructor(options: TelemetrySdkOptions) {
+    if (currentTelemetryRuntime()) {
+      throw new Error('InMemoryTracing.start(): a telemetry runtime is already running in this process; shut it down (or stop() the previous InMemoryTracing) first');
+    }
+    this.runtime = startTelemetry({ detectResources: false, ...options, spanExporter: this.exporter, batch: false });
+    this.patchHttpServers();
+  }
 
-  static start(): InMemoryTracing {
-    const tracing = new InMemoryTracing();
-    context.setGlobalContextManager(tracing.contextManager.enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(tracing.provider);
-    return tracing;
+  /** Starts the runtime; options as `startTelemetry()` takes them (the exporter is this one). */
+  static start(options: TelemetrySdkOptions = {}): InMemoryTracing {
+    return new InMemoryTracing(options);
   }
 
   /** Finished spans, oldest first. */
@@ -52,12 +61,21 @@ export class InMemoryTracing {
     this.exporter.reset();
   }
 
-  /** Unregisters everything `start()` registered, so the next test starts clean. */
+  /** Shuts the runtime down (globals unregistered, modules unpatched), so the next test starts clean. */
   async stop(): Promise<void> {
+    for (const undo of this.unpatch.splice(0)) undo();
     this.exporter.reset();
-    trace.disable();
-    propagation.disable();
-    context.disable();
-    await this.provider.shutdown();
+    await this.runtime.shutdown();
+  }
+
+  private patchHttpServers(): void {
+    const http = instrumentationsOf(this.runtime).find((instrumentation) => instrumentation instanceof HttpInstrumentation);
+    // Outside jest the require hook has patched (or will patch) node:http itself.
+    if (!http || isWrapped((require('node:http') as typeof import('node:http')).Server.prototype.emit)) return;
+    for (const definition of (http as unknown as { getModuleDefinitions(): ModuleDefinition[] }).getModuleDefinitions()) {
+      const exports = require(`node:${definition.name}`) as unknown;
+      definition.patch?.(exports);
+      this.unpatch.push(() => definition.unpatch?.(exports));
+    }
   }
 }

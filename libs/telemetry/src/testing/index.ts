@@ -1,4 +1,4 @@
-// Test helpers for apps that use the telemetry module: `@app/telemetry/testing`.
+// Test helpers for apps that use the telemetry module: `nest-telemetry/testing`.
 export { InMemoryTracing } from './in-memory-tracing';
 export { MemoryLogDestination } from './memory-log-destination';
 export { resetNestjsPinoForTests } from './reset-logger';

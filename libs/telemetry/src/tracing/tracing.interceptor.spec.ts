@@ -2,7 +2,6 @@ import { Controller, Get, Injectable, Param, SetMetadata, UseGuards, type CanAct
 import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { httpServerSpan } from '@test/http-server-span';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { TelemetryModule } from '../telemetry.module';
@@ -56,14 +55,13 @@ describe('TracingInterceptor', () => {
   let app: INestApplication;
 
   beforeEach(async () => {
-    tracing = InMemoryTracing.start();
+    tracing = InMemoryTracing.start({ serviceName: 'sessions' });
     const moduleRef = await Test.createTestingModule({
       imports: [TelemetryModule.forRoot({ serviceName: 'sessions' })],
       controllers: [SessionsController],
       providers: [RolesGuard, { provide: APP_INTERCEPTOR, useClass: TracingInterceptor }],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    app.use(httpServerSpan());
     await app.init();
   });
 

@@ -3,9 +3,8 @@ import { context, SpanKind } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { Observable } from 'rxjs';
-import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { getTelemetrySdk } from '../sdk/telemetry-sdk';
-import { TELEMETRY_OPTIONS } from '../telemetry.constants';
+import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
+import { TELEMETRY_RUNTIME } from '../telemetry.constants';
 import { routeTemplateOf } from './route-template';
 import { runInSpan } from './run-in-span';
 
@@ -21,11 +20,8 @@ import { runInSpan } from './run-in-span';
 export class TracingInterceptor implements NestInterceptor {
   private readonly createsHandlerSpan: boolean;
 
-  constructor(@Inject(TELEMETRY_OPTIONS) options: ResolvedTelemetryOptions) {
-    const sdk = getTelemetrySdk();
-    const nestInstrumented =
-      sdk !== undefined && sdk.options.instrumentations.nestjs && !sdk.loadedTooEarly.includes('@nestjs/core');
-    this.createsHandlerSpan = options.instrumentations.nestjs === false || !nestInstrumented;
+  constructor(@Inject(TELEMETRY_RUNTIME) runtime: TelemetryRuntime) {
+    this.createsHandlerSpan = !runtime.nestInstrumented;
   }
 
   intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {

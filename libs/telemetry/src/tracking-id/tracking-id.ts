@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
+import { TelemetryAttributes } from '../telemetry.constants';
 
 /** Property of the request object holding its tracking id. @internal */
 export const TRACKING_ID_KEY = Symbol.for('nest-telemetry.tracking-id');
@@ -41,4 +42,37 @@ export function traceIdOf(span: Span | undefined): string | undefined {
 export function trackingIdWithoutSpan(headers: RequestWithTrackingId['headers']): string {
   const parent = trace.getSpanContext(traceContext.extract(ROOT_CONTEXT, headers, headerGetter));
   return parent && trace.isSpanContextValid(parent) ? parent.traceId : ids.generateTraceId();
+}
+
+/** A response the tracking id can be written on. @internal */
+export interface ResponseWithHeaders {
+  setHeader(name: string, value: string): unknown;
+  getHeader(name: string): unknown;
+}
+
+/**
+ * Gives a request its tracking id once: the trace id of its active span (with the
+ * header and `tracking.id` attribute, unless the SDK's http hook already set them), or,
+ * without a span, a trace id of its own. A client-sent tracking-id header is never trusted.
+ * @internal
+ */
+export function assignTrackingId(request: RequestWithTrackingId, response: ResponseWithHeaders, header: string): string {
+  const assigned = request[TRACKING_ID_KEY];
+  if (assigned !== undefined) return assigned;
+  const span = trace.getActiveSpan();
+  const traceId = traceIdOf(span);
+  let trackingId: string;
+  if (traceId === undefined) {
+    trackingId = trackingIdWithoutSpan(request.headers);
+    response.setHeader(header, trackingId);
+  } else {
+    trackingId = traceId;
+    // A span from a tracer provider of the user's own has no hook setting these.
+    if (response.getHeader(header) === undefined) {
+      span!.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
+      response.setHeader(header, traceId);
+    }
+  }
+  request[TRACKING_ID_KEY] = trackingId;
+  return trackingId;
 }

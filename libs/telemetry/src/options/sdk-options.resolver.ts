@@ -1,28 +1,22 @@
 import { envDetector } from '@opentelemetry/resources';
-import {
-  ATTR_SERVICE_NAME,
-  ATTR_SERVICE_VERSION,
-} from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { DEFAULT_IGNORED_PATHS, DEFAULT_TRACKING_ID_HEADER } from '../telemetry.constants';
 import type {
   BatchOptions,
   OtlpProtocol,
-  TelemetryLogLevel,
   TelemetryEnvironment,
-  TelemetryModuleOptions,
+  TelemetrySdkOptions,
   TraceExporterKind,
-} from '../interfaces/telemetry-module-options.interface';
-import type { ResolvedTelemetryOptions } from './resolved-telemetry-options.interface';
+} from '../interfaces/telemetry-sdk-options.interface';
+import type { ResolvedSdkOptions } from './resolved-telemetry-options.interface';
 import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
+import { blankToUndefined, bool, firstListItem, nonEmpty, oneOf, str } from './option-validators';
 
 // Incubating semantic-convention keys are not exported from the stable entry point.
 const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
 const ATTR_SERVICE_NAMESPACE = 'service.namespace';
 
 const ENVIRONMENTS: readonly TelemetryEnvironment[] = ['dev', 'staging', 'prod'];
-const LOG_LEVELS: readonly TelemetryLogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-// Quiet where volume costs money, chatty where a developer reads along.
-const DEFAULT_LOG_LEVELS: Record<TelemetryEnvironment, TelemetryLogLevel> = { prod: 'warn', staging: 'info', dev: 'debug' };
 const EXPORTERS: readonly TraceExporterKind[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 // An HTTP header name (RFC 9110 token) that we can safely set on every response.
@@ -31,13 +25,13 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 type Env = Record<string, string | undefined>;
 
 /**
- * Turns user options into the options the library runs on: option first, then the
+ * Turns `startTelemetry()` options into the options the runtime runs on: option first, then the
  * standard `OTEL_*` variable, then the default. This is the only place that reads the
  * environment, so the module and the early SDK start agree on every value.
  * @throws InvalidTelemetryOptionsError naming the first invalid option
  * @publicApi
  */
-export function resolveTelemetryOptions(options: TelemetryModuleOptions = {}): ResolvedTelemetryOptions {
+export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSdkOptions {
   const env: Env = process.env;
   const fromResource = resourceAttributesFromEnv();
 
@@ -77,6 +71,7 @@ export function resolveTelemetryOptions(options: TelemetryModuleOptions = {}): R
     environment,
     project,
     resourceAttributes: validResourceAttributes(options.resourceAttributes ?? {}),
+    detectResources: bool('detectResources', options.detectResources ?? true),
     traceExporter,
     otlpTracesUrl,
     otlpProtocol,
@@ -86,24 +81,6 @@ export function resolveTelemetryOptions(options: TelemetryModuleOptions = {}): R
     samplingRatio: ratio(options.samplingRatio ?? samplerArgFromEnv(env) ?? 1),
     ignorePaths: ignorePaths(options.ignorePaths ?? [...DEFAULT_IGNORED_PATHS]),
     trackingIdHeader: headerName(options.trackingIdHeader ?? DEFAULT_TRACKING_ID_HEADER),
-    metrics: {
-      enabled: bool('metrics.enabled', options.metrics?.enabled ?? true),
-      defaultMetrics: bool('metrics.defaultMetrics', options.metrics?.defaultMetrics ?? true),
-      port: options.metrics?.port === undefined ? undefined : port('metrics.port', options.metrics.port),
-      host: nonEmpty('metrics.host', options.metrics?.host ?? '0.0.0.0'),
-      bearerToken: options.metrics?.bearerToken === undefined ? undefined : nonEmpty('metrics.bearerToken', options.metrics.bearerToken),
-      maxLabelValues: positiveInteger('metrics.maxLabelValues', options.metrics?.maxLabelValues ?? 100),
-    },
-    logging: {
-      enabled: bool('logging.enabled', options.logging?.enabled ?? true),
-      level: oneOf('logging.level', options.logging?.level ?? blankToUndefined(env.LOG_LEVEL)?.toLowerCase() ?? DEFAULT_LOG_LEVELS[environment], LOG_LEVELS),
-      pretty: bool('logging.pretty', options.logging?.pretty ?? blankToUndefined(env.LOG_PRETTY)?.toLowerCase() === 'true'),
-      accessLog: bool('logging.accessLog', options.logging?.accessLog ?? true),
-      redact: stringList('logging.redact', options.logging?.redact ?? []),
-      maskIp: bool('logging.maskIp', options.logging?.maskIp ?? false),
-      maxFields: positiveInteger('logging.maxFields', options.logging?.maxFields ?? 900),
-      destination: destination(options.logging?.destination),
-    },
     instrumentations: {
       http: bool('instrumentations.http', options.instrumentations?.http ?? true),
       undici: bool('instrumentations.undici', options.instrumentations?.undici ?? true),
@@ -215,52 +192,3 @@ function headerName(value: unknown): string {
   throw new InvalidTelemetryOptionsError('trackingIdHeader', value, 'an HTTP header name such as "X-Tracking-ID"');
 }
 
-function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new InvalidTelemetryOptionsError(option, value, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
-}
-
-function nonEmpty(option: string, value: unknown): string {
-  if (typeof value === 'string' && value.trim() !== '') return value;
-  throw new InvalidTelemetryOptionsError(option, value, 'a non-empty string');
-}
-
-function stringList(option: string, value: unknown): string[] {
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '')) return value as string[];
-  throw new InvalidTelemetryOptionsError(option, value, 'an array of non-empty strings');
-}
-
-function destination(value: unknown): { write(line: string): unknown } | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'object' && value !== null && typeof (value as { write?: unknown }).write === 'function') {
-    return value as { write(line: string): unknown };
-  }
-  throw new InvalidTelemetryOptionsError('logging.destination', value, 'a stream with a write(line) method');
-}
-
-function port(option: string, value: unknown): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535) return value;
-  throw new InvalidTelemetryOptionsError(option, value, 'a port number between 0 and 65535');
-}
-
-function positiveInteger(option: string, value: unknown): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  throw new InvalidTelemetryOptionsError(option, value, 'a positive integer');
-}
-
-function bool(option: string, value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  throw new InvalidTelemetryOptionsError(option, value, 'true or false');
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function blankToUndefined(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-function firstListItem(value: string | undefined): string | undefined {
-  return blankToUndefined(value?.split(',')[0]);
-}

@@ -1,5 +1,5 @@
 import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
-import { resolveTelemetryOptions } from './telemetry-options.resolver';
+import { resolveSdkOptions } from './sdk-options.resolver';
 
 const OTEL_VARIABLES = [
   'OTEL_SERVICE_NAME',
@@ -15,7 +15,7 @@ const OTEL_VARIABLES = [
   'npm_package_version',
 ];
 
-describe('resolveTelemetryOptions', () => {
+describe('resolveSdkOptions', () => {
   const saved = { ...process.env };
   beforeEach(() => OTEL_VARIABLES.forEach((name) => delete process.env[name]));
   afterAll(() => {
@@ -24,7 +24,7 @@ describe('resolveTelemetryOptions', () => {
   });
 
   it('should apply defaults that export nothing when no endpoint is known', () => {
-    const options = resolveTelemetryOptions();
+    const options = resolveSdkOptions();
     expect(options).toMatchObject({
       serviceName: 'unknown_service:node',
       serviceVersion: '0.0.0',
@@ -49,7 +49,7 @@ describe('resolveTelemetryOptions', () => {
     process.env.OTEL_TRACES_SAMPLER_ARG = '0.1';
     process.env.OTEL_BSP_SCHEDULE_DELAY = '250';
 
-    expect(resolveTelemetryOptions()).toMatchObject({
+    expect(resolveSdkOptions()).toMatchObject({
       serviceName: 'from-env',
       serviceVersion: '2.1.0',
       environment: 'prod',
@@ -64,22 +64,22 @@ describe('resolveTelemetryOptions', () => {
   it('should let options win over the environment', () => {
     process.env.OTEL_SERVICE_NAME = 'from-env';
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4318';
-    const options = resolveTelemetryOptions({ serviceName: 'from-options', otlpEndpoint: 'https://otlp.example:4318', samplingRatio: 0.5 });
+    const options = resolveSdkOptions({ serviceName: 'from-options', otlpEndpoint: 'https://otlp.example:4318', samplingRatio: 0.5 });
     expect(options).toMatchObject({ serviceName: 'from-options', otlpTracesUrl: 'https://otlp.example:4318/v1/traces', samplingRatio: 0.5 });
   });
 
   it('should use the traces-specific endpoint as is, and keep a gRPC endpoint without a path', () => {
     process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = 'http://collector:4318/custom/traces';
-    expect(resolveTelemetryOptions().otlpTracesUrl).toBe('http://collector:4318/custom/traces');
+    expect(resolveSdkOptions().otlpTracesUrl).toBe('http://collector:4318/custom/traces');
     delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
     process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc';
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4317';
-    expect(resolveTelemetryOptions()).toMatchObject({ otlpProtocol: 'grpc', otlpTracesUrl: 'http://collector:4317' });
+    expect(resolveSdkOptions()).toMatchObject({ otlpProtocol: 'grpc', otlpTracesUrl: 'http://collector:4317' });
   });
 
   it('should read the sampler from OTEL_TRACES_SAMPLER', () => {
     process.env.OTEL_TRACES_SAMPLER = 'parentbased_always_off';
-    expect(resolveTelemetryOptions().samplingRatio).toBe(0);
+    expect(resolveSdkOptions().samplingRatio).toBe(0);
   });
 
   it.each([
@@ -96,7 +96,7 @@ describe('resolveTelemetryOptions', () => {
     ['instrumentations.http', { instrumentations: { http: 'yes' } }, /"instrumentations.http"/],
     ['batchOptions.maxQueueSize', { batchOptions: { maxQueueSize: -1 } }, /"batchOptions.maxQueueSize"/],
   ])('should reject an invalid %s with a message naming it', (option, options, message) => {
-    const attempt = () => resolveTelemetryOptions(options as never);
+    const attempt = () => resolveSdkOptions(options as never);
     expect(attempt).toThrow(InvalidTelemetryOptionsError);
     expect(attempt).toThrow(message);
     try {
@@ -108,9 +108,9 @@ describe('resolveTelemetryOptions', () => {
 
   it('should name the environment variable when the bad value came from it', () => {
     process.env.OTEL_TRACES_SAMPLER_ARG = 'ten percent';
-    expect(() => resolveTelemetryOptions()).toThrow(/samplingRatio \(OTEL_TRACES_SAMPLER_ARG\)/);
+    expect(() => resolveSdkOptions()).toThrow(/samplingRatio \(OTEL_TRACES_SAMPLER_ARG\)/);
     delete process.env.OTEL_TRACES_SAMPLER_ARG;
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'not a url';
-    expect(() => resolveTelemetryOptions()).toThrow(/otlpEndpoint \(OTEL_EXPORTER_OTLP_ENDPOINT\)/);
+    expect(() => resolveSdkOptions()).toThrow(/otlpEndpoint \(OTEL_EXPORTER_OTLP_ENDPOINT\)/);
   });
 });

@@ -1,0 +1,137 @@
+import { Controller, Get, Res, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { SpanKind } from '@opentelemetry/api';
+import { request as httpRequest } from 'node:http';
+import request from 'supertest';
+import { InMemoryTracing } from '../testing/in-memory-tracing';
+import { MemoryLogDestination } from '../testing/memory-log-destination';
+import { resetNestjsPinoForTests } from '../testing/reset-logger';
+import { TelemetryModule } from '../telemetry.module';
+import type { HttpRequestObserver } from './http-request-observer.interface';
+import { HTTP_REQUEST_OBSERVERS } from './http.constants';
+
+interface RawResponse {
+  end(body: string): void;
+  once(event: 'error', listener: () => void): void;
+  emit(event: 'error', error: Error): void;
+}
+
+@Controller('pipeline')
+class PipelineController {
+  /** A response stream that fails, as a broken pipe does: it emits 'error', then closes. */
+  @Get('stream-error')
+  streamError(@Res() response: RawResponse): void {
+    response.once('error', () => undefined); // the app handles it, as a pipeline would
+    response.emit('error', new Error('upstream stream failed'));
+    response.end('ok');
+  }
+
+  @Get('slow')
+  async slow(): Promise<{ ok: true }> {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { ok: true };
+  }
+
+  @Get('fast')
+  fast(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The one sample line of a metric whose labels include all of `labels`. */
+function sample(text: string, metric: string, labels: string[]): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${metric}{`) && labels.every((label) => l.includes(label)));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
+}
+
+describe('HttpRequestPipeline', () => {
+  let tracing: InMemoryTracing | undefined;
+  let app: INestApplication;
+  let logs: MemoryLogDestination;
+
+  async function start(withSdk: boolean): Promise<void> {
+    tracing = withSdk ? InMemoryTracing.start({ serviceName: 'pipeline' }) : undefined;
+    resetNestjsPinoForTests();
+    logs = new MemoryLogDestination();
+    const moduleRef = await Test.createTestingModule({
+      imports: [TelemetryModule.forRoot({ serviceName: 'pipeline', metrics: { defaultMetrics: false }, logging: { level: 'info', destination: logs } })],
+      controllers: [PipelineController],
+    }).compile();
+    app = await moduleRef.createNestApplication().init();
+  }
+
+  afterEach(async () => {
+    await app.close();
+    await tracing?.stop();
+  });
+
+  const accessLine = (path: string) => logs.lines().find((line) => (line.request as { path?: string } | undefined)?.path === path);
+  const metrics = async () => (await request(app.getHttpServer()).get('/metrics')).text;
+
+  it("should end a request whose response emitted 'error': in-flight back to 0, one duration, one access line", async () => {
+    await start(true);
+    const response = await request(app.getHttpServer()).get('/pipeline/stream-error');
+    expect(response.text).toBe('ok');
+    await settle();
+    const text = await metrics();
+    expect(sample(text, 'http_server_active_requests', ['http_request_method="GET"'])).toBe(0);
+    expect(sample(text, 'http_server_request_duration_seconds_count', ['http_route="/pipeline/stream-error"'])).toBe(1);
+    const line = accessLine('/pipeline/stream-error');
+    expect(line).toMatchObject({ tracking_id: response.headers['x-tracking-id'], response: { status: 200 } });
+    expect((line!.request as { duration: number }).duration).toBeGreaterThan(0);
+    // The real http instrumentation saw the error too: its server span ended.
+    expect(tracing!.spans().some((span) => span.kind === SpanKind.SERVER)).toBe(true);
+  });
+
+  it('should record a request the client aborted with the same status (499) in the metric and the access line', async () => {
+    await start(true);
+    const server = app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => {
+      const client = httpRequest({ host: '127.0.0.1', port, path: '/pipeline/slow' });
+      client.on('error', () => resolve());
+      client.end();
+      setTimeout(() => client.destroy(), 50);
+    });
+    await settle(400);
+    const text = await metrics();
+    expect(sample(text, 'http_server_request_duration_seconds_count', ['http_route="/pipeline/slow"', 'http_response_status_code="499"', 'error_type="aborted"'])).toBe(1);
+    expect(sample(text, 'http_server_active_requests', ['http_request_method="GET"'])).toBe(0);
+    expect(accessLine('/pipeline/slow')).toMatchObject({ '@level': 'WARN', '@message': 'GET /pipeline/slow 499', response: { status: 499, aborted: true } });
+  });
+
+  it('should observe requests and issue tracking ids without an SDK', async () => {
+    await start(false);
+    const response = await request(app.getHttpServer()).get('/pipeline/fast').expect(200);
+    expect(response.headers['x-tracking-id']).toMatch(/^[0-9a-f]{32}$/);
+    await settle();
+    expect(sample(await metrics(), 'http_server_request_duration_seconds_count', ['http_route="/pipeline/fast"'])).toBe(1);
+    expect(accessLine('/pipeline/fast')).toMatchObject({ tracking_id: response.headers['x-tracking-id'] });
+  });
+
+  it('should keep serving when an observer throws, and report it once', async () => {
+    const failing: HttpRequestObserver = {
+      end: () => {
+        throw new Error('observer bug');
+      },
+    };
+    resetNestjsPinoForTests();
+    logs = new MemoryLogDestination();
+    const moduleRef = await Test.createTestingModule({
+      imports: [TelemetryModule.forRoot({ serviceName: 'pipeline', logging: { level: 'info', destination: logs } })],
+      controllers: [PipelineController],
+    })
+      .overrideProvider(HTTP_REQUEST_OBSERVERS)
+      .useValue([failing])
+      .compile();
+    app = await moduleRef.createNestApplication({ bufferLogs: true }).init();
+    for (let i = 0; i < 3; i++) await request(app.getHttpServer()).get('/pipeline/fast').expect(200);
+    await settle();
+    const reports = logs.lines().filter((line) => String(line['@message']).includes('an HTTP request observer failed'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]['@level']).toBe('ERROR');
+  });
+});

@@ -1,0 +1,76 @@
+import type { Span } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { routeTemplateOf } from '../tracing/route-template';
+import type { CompletedRequest, HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
+import { CLIENT_CLOSED_REQUEST } from './http.constants';
+
+/**
+ * One request's observation, from its arrival to the response's `'close'`, which node
+ * emits exactly once however the response ended: finished, aborted by the client, or
+ * failed with an `'error'`. `end()` is idempotent, so an observer's `start` is always
+ * paired with exactly one `end`.
+ * @internal
+ */
+export class RequestObservation {
+  private readonly startedAt = performance.now();
+  private ended = false;
+
+  constructor(
+    private readonly request: ObservedRequest,
+    private readonly response: ObservedResponse,
+    private readonly observers: readonly HttpRequestObserver[],
+    private readonly span: Span | undefined,
+    private readonly trackingId: string | undefined,
+    private readonly onObserverError: (error: unknown) => void,
+  ) {}
+
+  /** Tells the observers the request arrived, and ends the observation on `'close'`. */
+  start(): void {
+    for (const observer of this.observers) this.guard(() => observer.start?.(this.request));
+    this.response.once('close', () => this.end());
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const completed = this.complete();
+    for (const observer of this.observers) this.guard(() => observer.end(completed));
+  }
+
+  private complete(): CompletedRequest {
+    const { request, response } = this;
+    const url = request.originalUrl ?? request.url ?? '/';
+    const query = url.indexOf('?');
+    const aborted = response.writableFinished === false;
+    const spanContext = this.span?.spanContext();
+    return {
+      request,
+      response,
+      method: request.method ?? 'GET',
+      path: query === -1 ? url : url.slice(0, query),
+      route: routeTemplateOf(request),
+      status: aborted ? CLIENT_CLOSED_REQUEST : response.statusCode,
+      aborted,
+      // The http instrumentation ends the server span in its own 'close' listener,
+      // registered before this one: a recorded span's duration is final by now.
+      seconds: durationOf(this.span) ?? (performance.now() - this.startedAt) / 1000,
+      spanContext,
+      trackingId: this.trackingId,
+    };
+  }
+
+  // An observer runs in an event listener: a throw there would crash the process.
+  private guard(run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.onObserverError(error);
+    }
+  }
+}
+
+/** A recorded span's duration in seconds, once it has ended (an unsampled span has none). */
+function durationOf(span: Span | undefined): number | undefined {
+  const { duration, ended } = (span ?? {}) as Partial<Pick<ReadableSpan, 'duration' | 'ended'>>;
+  return ended && duration ? duration[0] + duration[1] / 1e9 : undefined;
+}

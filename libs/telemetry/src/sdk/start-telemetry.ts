@@ -1,0 +1,134 @@
+import { context, diag, propagation, trace } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import {
+  envDetector,
+  hostDetector,
+  osDetector,
+  processDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
+import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
+import { resolveSdkOptions } from '../options/sdk-options.resolver';
+import { createInstrumentations } from './instrumentations.factory';
+import { createSpanExporter } from './span-exporter.factory';
+import type { TelemetryRuntime } from './telemetry-runtime';
+
+/** Modules that auto-instrumentation can only patch if they load after the SDK starts. */
+const MUST_LOAD_AFTER_SDK = ['@nestjs/core', '@nestjs/platform-express', 'express'];
+
+// The SDK is process-global by nature (OpenTelemetry registers global providers and
+// patches modules once), so its runtime is too. TelemetryModule receives it through
+// the TELEMETRY_RUNTIME token, whose provider is the only reader of this slot.
+let current: TelemetryRuntime | undefined;
+const instrumentationsByRuntime = new WeakMap<TelemetryRuntime, readonly Instrumentation[]>();
+
+/**
+ * Starts the OpenTelemetry Node SDK and returns the process's telemetry runtime. Call it
+ * before `@nestjs/core`, `express` or `http` are loaded (first line of `main.ts`, through
+ * a file of its own, or with `node --require nest-telemetry/register`):
+ * auto-instrumentation patches modules as they load and silently misses those loaded before.
+ *
+ * Calling it again returns the runtime already started; after `shutdown()` it starts anew.
+ * @throws InvalidTelemetryOptionsError when an option is invalid
+ * @throws MissingPeerDependencyError when the chosen exporter's package is not installed
+ * @publicApi
+ */
+export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRuntime {
+  if (current) return current;
+  const resolved = resolveSdkOptions(options);
+  const loadedTooEarly = MUST_LOAD_AFTER_SDK.filter(isLoaded);
+  const spanProcessor = createSpanProcessor(resolved);
+  const instrumentations = createInstrumentations(resolved);
+
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes(resourceAttributesOf(resolved)),
+    // The environment detector is applied above, under the options, not over them.
+    resourceDetectors: resolved.detectResources ? [hostDetector, osDetector, processDetector, serviceInstanceIdDetector] : [],
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(resolved.samplingRatio) }),
+    spanProcessors: [spanProcessor],
+    instrumentations,
+    // Metrics go through Prometheus and logs through pino: no OTLP metric or log pipelines.
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+
+  let stopped: Promise<void> | undefined;
+  const runtime: TelemetryRuntime = {
+    options: resolved,
+    sdkStarted: true,
+    loadedTooEarly,
+    nestInstrumented: resolved.instrumentations.nestjs && !loadedTooEarly.includes('@nestjs/core'),
+    forceFlush: () => spanProcessor.forceFlush(),
+    shutdown: () => {
+      stopped ??= stop(sdk, instrumentations).finally(() => {
+        if (current === runtime) current = undefined;
+      });
+      return stopped;
+    },
+  };
+  instrumentationsByRuntime.set(runtime, instrumentations);
+  current = runtime;
+  return runtime;
+}
+
+/** The runtime `startTelemetry()` started, if any. For the TELEMETRY_RUNTIME provider. @internal */
+export function currentTelemetryRuntime(): TelemetryRuntime | undefined {
+  return current;
+}
+
+/** The instrumentations a runtime registered (testing helpers patch modules jest loads). @internal */
+export function instrumentationsOf(runtime: TelemetryRuntime): readonly Instrumentation[] {
+  return instrumentationsByRuntime.get(runtime) ?? [];
+}
+
+/** `OTEL_RESOURCE_ATTRIBUTES` first, then the options over it: an option always wins. */
+function resourceAttributesOf(options: ResolvedSdkOptions): Record<string, string | number | boolean> {
+  return {
+    ...(envDetector.detect().attributes as Record<string, string | number | boolean> | undefined),
+    ...options.resourceAttributes,
+    [ATTR_SERVICE_NAME]: options.serviceName,
+    [ATTR_SERVICE_VERSION]: options.serviceVersion,
+    'deployment.environment.name': options.environment,
+    'service.namespace': options.project,
+  };
+}
+
+/** Leaves nothing process-wide behind: exporters flushed, modules unpatched, globals free. */
+async function stop(sdk: NodeSDK, instrumentations: readonly Instrumentation[]): Promise<void> {
+  try {
+    await sdk.shutdown();
+  } catch (error) {
+    diag.error('nest-telemetry: SDK shutdown failed', error);
+  } finally {
+    for (const instrumentation of instrumentations) instrumentation.disable();
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  }
+}
+
+function createSpanProcessor(options: ResolvedSdkOptions): SpanProcessor {
+  const exporter = createSpanExporter(options);
+  // Without an exporter spans are still created, so every request has a trace id to
+  // return and propagate; they are simply not sent anywhere.
+  if (!exporter) return new NoopSpanProcessor();
+  return options.batch ? new BatchSpanProcessor({ ...options.batchOptions, exporter }) : new SimpleSpanProcessor({ exporter });
+}
+
+function isLoaded(moduleName: string): boolean {
+  const marker = `/node_modules/${moduleName}/`;
+  return Object.keys(require.cache).some((path) => path.replace(/\\/g, '/').includes(marker));
+}
