@@ -1,12 +1,10 @@
 // The benchmarked app: one JSON route with a path parameter, with or without telemetry.
 //   node bench/app.js baseline|telemetry|sdk-only|module-only|noop-interceptor <port> [otlp endpoint] [options JSON]
 'use strict';
-const path = require('node:path');
 const [mode, port, endpoint, extraOptions] = process.argv.slice(2);
-const lib = path.resolve(__dirname, '../dist/libs/telemetry/src');
 const telemetryOptions = { serviceName: 'bench', samplingRatio: 1, otlpEndpoint: endpoint, ...JSON.parse(extraOptions || '{}') };
 
-if (mode === 'telemetry' || mode === 'sdk-only') require(`${lib}/sdk`).startTelemetry(telemetryOptions);
+if (mode === 'telemetry' || mode === 'sdk-only') require('nest-telemetry/sdk').startTelemetry(telemetryOptions);
 
 const { Controller, Get, Module, Param } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
@@ -21,7 +19,7 @@ Param('id')(ItemsController.prototype, 'get', 0);
 Get(':id')(ItemsController.prototype, 'get', Object.getOwnPropertyDescriptor(ItemsController.prototype, 'get'));
 
 class AppModule {}
-const imports = mode === 'telemetry' || mode === 'module-only' ? [require(lib).TelemetryModule.forRoot(telemetryOptions)] : [];
+const imports = mode === 'telemetry' || mode === 'module-only' ? [require('nest-telemetry').TelemetryModule.forRoot(telemetryOptions)] : [];
 // 'noop-interceptor': the cost of Nest's interceptor pipeline alone, for comparison.
 class NoopInterceptor {
   intercept(_context, next) {

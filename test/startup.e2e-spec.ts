@@ -5,7 +5,6 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures/minimal-app.js');
-const REGISTER = path.join(ROOT, 'dist/libs/telemetry/src/register.js');
 
 async function start(mode: string, nodeArgs: string[] = [], env: Record<string, string> = {}) {
   const { stdout, stderr } = await run(process.execPath, [...nodeArgs, FIXTURE, mode], {
@@ -71,7 +70,8 @@ describe('starting the SDK', () => {
     const warnings = output.split('\n').filter((l) => l.includes('WARN'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('OpenTelemetry SDK started after @nestjs/core');
-    expect(warnings[0]).toContain('first line of main.ts');
+    expect(warnings[0]).toContain("call startTelemetry(options) from 'nest-telemetry/sdk' in a file imported on the first line of main.ts");
+    expect(warnings[0]).toContain('or start node with --require nest-telemetry/register');
     // The late SDK still names the server span (http is patched at first use), but Nest spans are lost.
     expect(result.spans.some((span) => span.name === 'PingController.ping')).toBe(false);
   });
@@ -81,10 +81,11 @@ describe('starting the SDK', () => {
     expect(result).toMatchObject({ status: 200, sdk: false });
     expect(result.trackingId).toMatch(/^[0-9a-f]{32}$/);
     expect(output).toContain('OpenTelemetry SDK not started');
+    expect(output).toContain("from 'nest-telemetry/sdk'");
   });
 
-  it('should start from OTEL_* variables alone with --require register', async () => {
-    const { output, result } = await start('register', ['--require', REGISTER], { OTEL_SERVICE_NAME: 'fixture' });
+  it('should start from OTEL_* variables alone with --require nest-telemetry/register, as the warning says', async () => {
+    const { output, result } = await start('register', ['--require', 'nest-telemetry/register'], { OTEL_SERVICE_NAME: 'fixture' });
     expect(result).toMatchObject({ status: 200, sdk: true });
     expect(output).not.toMatch(/WARN|ERROR/);
   });
@@ -110,5 +111,18 @@ describe('starting the SDK', () => {
     const line = JSON.parse(problems[0]) as Record<string, unknown>;
     expect(line['@level']).toBe('WARN');
     expect(line['@message']).toMatch(/^could not export the last spans to http:\/\/127\.0\.0\.1:9\/v1\/traces/);
+  });
+});
+
+describe('the nest-telemetry/sdk entry', () => {
+  const check = (entry?: string) => run(process.execPath, [path.join(ROOT, 'scripts/check-sdk-entry.js'), ...(entry ? [entry] : [])], { cwd: ROOT });
+
+  it('should load no Nest or express module', async () => {
+    const { stdout } = await check();
+    expect(stdout).toMatch(/nest-telemetry\/sdk loads \d+ modules, none of Nest or express/);
+  });
+
+  it('should be caught by the check if it did (the main entry does)', async () => {
+    await expect(check('nest-telemetry')).rejects.toMatchObject({ stderr: expect.stringContaining('nest-telemetry loads @nestjs/') });
   });
 });

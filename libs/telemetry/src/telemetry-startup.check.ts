@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
-import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 import type { TelemetryRuntime } from './sdk/telemetry-runtime';
-import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from './telemetry.constants';
+import { TELEMETRY_RUNTIME } from './telemetry.constants';
 
 /** The two ways to start the SDK early enough. @internal */
 export const HOW_TO_START =
@@ -12,17 +11,14 @@ export const HOW_TO_START =
 /**
  * Says at start-up, once and clearly, when the SDK was started too late (or never)
  * for auto-instrumentation to work: the most common silent failure of OpenTelemetry
- * in Nest apps. Flushes finished spans when the app shuts down.
+ * in Nest apps.
  * @internal
  */
 @Injectable()
-export class TelemetryStartupCheck implements OnModuleInit, OnApplicationShutdown {
+export class TelemetryStartupCheck implements OnModuleInit {
   private readonly logger = new Logger('TelemetryModule');
 
-  constructor(
-    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
-    @Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime,
-  ) {}
+  constructor(@Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime) {}
 
   onModuleInit(): void {
     const sdk = this.runtime;
@@ -38,17 +34,6 @@ export class TelemetryStartupCheck implements OnModuleInit, OnApplicationShutdow
       this.logger.warn(
         `OpenTelemetry SDK started after ${sdk.loadedTooEarly.join(', ')} was loaded: the Nest controller spans (and express spans, if enabled) are missing. To fix it, ${HOW_TO_START}, before anything imports @nestjs/core.`,
       );
-    }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    // Flush, not shut down: another app in the same process may still be running.
-    try {
-      await this.runtime.forceFlush();
-    } catch (error) {
-      // A collector that is down must not turn a clean shutdown into a crash.
-      const target = this.options.otlpTracesUrl ?? this.options.traceExporter;
-      this.logger.warn(`could not export the last spans to ${target}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

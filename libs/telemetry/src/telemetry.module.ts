@@ -14,6 +14,7 @@ import { MetricsLifecycle } from './metrics/metrics.lifecycle';
 import { MetricsService } from './metrics/metrics.service';
 import { TelemetryCoreModule } from './telemetry-core.module';
 import { TELEMETRY_ASYNC_OPTIONS_TYPE, TELEMETRY_OPTIONS_TYPE } from './telemetry.module-definition';
+import { TelemetryShutdown } from './telemetry-shutdown';
 import { TelemetryStartupCheck } from './telemetry-startup.check';
 import { TraceService } from './tracing/trace.service';
 import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
@@ -39,6 +40,7 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
     TraceService,
     TrackingIdMiddleware,
     TelemetryStartupCheck,
+    TelemetryShutdown,
     ...metricsProviders,
     MetricsService,
     MetricsLifecycle,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger as NestLogger, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger as NestLogger, type LoggerService, type OnModuleInit } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
@@ -14,12 +14,12 @@ class NestLoggerState extends NestLogger {
 
 /**
  * Makes nestjs-pino the application's logger (Nest's own start-up and exception logs
- * included) for the app's lifetime, puts Nest's previous logger back on shutdown, and
- * flushes the asynchronous destination so no line is lost.
+ * included) for the app's lifetime; `release()`, the last step of TelemetryShutdown, puts
+ * Nest's previous logger back and flushes the asynchronous destination so no line is lost.
  * @internal
  */
 @Injectable()
-export class LoggingLifecycle implements OnModuleInit, OnApplicationShutdown {
+export class LoggingLifecycle implements OnModuleInit {
   private previousLogger: LoggerService | undefined;
   private overridden = false;
 
@@ -39,7 +39,8 @@ export class LoggingLifecycle implements OnModuleInit, OnApplicationShutdown {
     NestLogger.flush();
   }
 
-  onApplicationShutdown(): void {
+  /** Called once the app's own shutdown lines (a failed span export) are written. */
+  release(): void {
     // Only if it is still ours: another app may have taken over since.
     if (this.overridden && NestLoggerState.current() === this.nestLogger) NestLogger.overrideLogger(this.previousLogger ?? false);
     this.overridden = false;
