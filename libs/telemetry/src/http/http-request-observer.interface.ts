@@ -1,13 +1,13 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { RoutedRequest } from '../tracing/route-template';
+import type { RequestWithTrackingId } from '../tracking-id/tracking-id';
 
 /** An incoming request as the pipeline sees it (node's IncomingMessage, after express). @internal */
-export interface ObservedRequest extends RoutedRequest {
+export interface ObservedRequest extends RoutedRequest, RequestWithTrackingId {
   method?: string;
   url?: string;
   originalUrl?: string;
   ip?: string;
-  headers: Record<string, string | string[] | undefined>;
   socket?: { remoteAddress?: string } | null;
 }
 

@@ -51,7 +51,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
 
   private readonly onRequest = (request: ObservedRequest, response: ObservedResponse): void => {
     try {
-      const trackingId = assignTrackingId(request as never, response, this.options.trackingIdHeader);
+      const trackingId = assignTrackingId(request, response, this.options.trackingIdHeader);
       if (this.observers.length === 0 || this.isIgnored(request.url)) return;
       new RequestObservation(request, response, this.observers, trace.getActiveSpan(), trackingId, this.reportObserverError).start();
     } catch (error) {
