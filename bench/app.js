@@ -1,13 +1,38 @@
-// The benchmarked app: one JSON route with a path parameter, with or without telemetry.
-//   node bench/app.js baseline|telemetry|sdk-only|module-only|noop-interceptor <port> [otlp endpoint] [options JSON]
+// The benchmarked app: one JSON route with a path parameter, in one telemetry configuration.
+//   node bench/app.js <mode> <port> [otlp endpoint] [options JSON]
+// Modes (the features each turns on):
+//   bare     nothing: no SDK, no module
+//   full     everything: the SDK (100 % sampling, batched OTLP/HTTP protobuf export), HTTP
+//            metrics, one JSON access log line per request
+//   tracing  the SDK and the module with metrics and logging off
+//   metrics  the module alone (no SDK) with logging off
+//   logs     the module alone (no SDK) with metrics off
+//   noop-interceptor  bare plus a global interceptor that does nothing (Nest's own cost)
 'use strict';
 const [mode, port, endpoint, extraOptions] = process.argv.slice(2);
-const telemetryOptions = { serviceName: 'bench', samplingRatio: 1, otlpEndpoint: endpoint, ...JSON.parse(extraOptions || '{}') };
+const MODES = {
+  bare: { sdk: false, module: false },
+  full: { sdk: true, module: true, metrics: true, logging: true },
+  tracing: { sdk: true, module: true, metrics: false, logging: false },
+  metrics: { sdk: false, module: true, metrics: true, logging: false },
+  logs: { sdk: false, module: true, metrics: false, logging: true },
+  'noop-interceptor': { sdk: false, module: false, interceptor: true },
+};
+const features = MODES[mode];
+if (!features) throw new Error(`bench/app.js: unknown mode "${mode}"; one of ${Object.keys(MODES).join(', ')}`);
 
-if (mode === 'telemetry' || mode === 'sdk-only') require('nest-telemetry/sdk').startTelemetry(telemetryOptions);
+const telemetryOptions = {
+  serviceName: 'bench',
+  samplingRatio: 1,
+  ...(endpoint ? { otlpEndpoint: endpoint } : {}),
+  metrics: { enabled: features.metrics !== false },
+  logging: { enabled: features.logging !== false, level: 'info' },
+  ...JSON.parse(extraOptions || '{}'),
+};
+if (features.sdk) require('nest-telemetry/sdk').startTelemetry(telemetryOptions);
 
 const { Controller, Get, Module, Param } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
+const { NestFactory, APP_INTERCEPTOR } = require('@nestjs/core');
 
 class ItemsController {
   get(id) {
@@ -18,19 +43,27 @@ Controller('api/v1/items')(ItemsController);
 Param('id')(ItemsController.prototype, 'get', 0);
 Get(':id')(ItemsController.prototype, 'get', Object.getOwnPropertyDescriptor(ItemsController.prototype, 'get'));
 
-class AppModule {}
-const imports = mode === 'telemetry' || mode === 'module-only' ? [require('nest-telemetry').TelemetryModule.forRoot(telemetryOptions)] : [];
-// 'noop-interceptor': the cost of Nest's interceptor pipeline alone, for comparison.
 class NoopInterceptor {
   intercept(_context, next) {
     return next.handle();
   }
 }
-const providers = mode === 'noop-interceptor' ? [{ provide: require('@nestjs/core').APP_INTERCEPTOR, useClass: NoopInterceptor }] : [];
-Module({ imports, controllers: [ItemsController], providers })(AppModule);
+
+class AppModule {}
+Module({
+  imports: features.module ? [require('nest-telemetry').TelemetryModule.forRoot(telemetryOptions)] : [],
+  controllers: [ItemsController],
+  providers: features.interceptor ? [{ provide: APP_INTERCEPTOR, useClass: NoopInterceptor }] : [],
+})(AppModule);
 
 // Lets a profiler (--cpu-prof) write its file: a plain exit, no shutdown hooks.
 process.on('SIGUSR2', () => process.exit(0));
+// The soak benchmark asks for the heap after a full GC (node --expose-gc).
+process.on('message', (message) => {
+  if (message !== 'memory') return;
+  global.gc?.();
+  process.send({ memory: process.memoryUsage() });
+});
 
 (async () => {
   const app = await NestFactory.create(AppModule, { logger: ['error'] });

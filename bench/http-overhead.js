@@ -1,93 +1,153 @@
 #!/usr/bin/env node
-// Throughput and CPU per request of the same Nest app without telemetry (baseline) and
-// with full tracing (100 % sampling, batched OTLP/HTTP protobuf export to a sink
-// process on 127.0.0.1), measured side by side in one run, alternating rounds to share the noise.
-//   npm run bench              (after npm run build)
-//   BENCH_DURATION=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=50 npm run bench
+// The overhead of each telemetry feature on the same Nest app, measured side by side in one
+// run: every configuration once per round, rounds interleaved, medians reported, so the
+// noise of a shared machine falls on all of them alike. The server runs pinned to one core,
+// this process (the autocannon load and the OTLP sink) to the other.
+//   npm run bench                           (builds first)
+//   BENCH_MODES='bare;full' BENCH_ROUNDS=5 BENCH_DURATION=10 BENCH_CONNECTIONS=50 npm run bench
+// Each mode may be followed by telemetry options in JSON: BENCH_MODES='bare;full {"samplingRatio":0.1}'.
+// It checks the work was done: with 100 % sampling the sink must receive one SERVER span
+// per request served, and the log file one access line per request.
 'use strict';
-const { fork } = require('node:child_process');
+const { fork, execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-// Modes of bench/app.js, `;`-separated, each optionally followed by telemetry options
-// in JSON: BENCH_MODES='baseline;telemetry;telemetry {"traceExporter":"none"}'.
-const MODES = (process.env.BENCH_MODES ?? 'baseline;telemetry').split(';').map((m) => m.trim());
+const MODES = (process.env.BENCH_MODES ?? 'bare;full;tracing;metrics;logs').split(';').map((m) => m.trim()).filter(Boolean);
+const TRACED = new Set(['full', 'tracing']);
+const LOGGED = new Set(['full', 'logs']);
+const SERVER_CPU = '0';
+const LOAD_CPU = '1';
 
-/** The OTLP sink runs in its own process so that it never waits behind the load generator. */
+// Decided once, before re-running pinned: a pinned process sees one core.
+const canPin = process.env.BENCH_PINNED === '1' || (os.availableParallelism() >= 2 && spawnSync('taskset', ['-c', LOAD_CPU, 'true']).status === 0);
+if (canPin && process.env.BENCH_PINNED !== '1') {
+  // Re-run this process on the load core: autocannon and the sink stay off the server's core.
+  const child = spawnSync('taskset', ['-c', LOAD_CPU, process.execPath, __filename], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
+  process.exit(child.status ?? 1);
+}
+
 function startSink() {
   const child = fork(path.join(__dirname, 'otlp-sink.js'), [], { stdio: 'inherit' });
   const next = () => new Promise((resolve) => child.once('message', resolve));
-  return next().then(({ url }) => ({
-    url,
-    stats: () => (child.send('stats'), next()),
-    stop: () => child.send('stop'),
-  }));
+  return next().then(({ url }) => ({ url, stats: () => (child.send('stats'), next()), stop: () => child.send('stop') }));
 }
 
-function startApp(label, port, endpoint) {
+function startApp(label, port, endpoint, logFile) {
   const [mode, ...options] = label.split(' ');
-  // The app's log lines go to a file, as a log shipper would read them, not to this
-  // terminal (whose reader would set the pace).
-  const logFile = fs.openSync(path.join(os.tmpdir(), `bench-${mode}.log`), 'w');
-  const child = fork(path.join(__dirname, 'app.js'), [mode, String(port), endpoint, options.join(' ')], {
-    stdio: ['ignore', logFile, 'inherit', 'ipc'],
-  });
-  fs.closeSync(logFile);
+  const args = [path.join(__dirname, 'app.js'), mode, String(port), endpoint, options.join(' ')];
+  const command = canPin ? 'taskset' : process.execPath;
+  const commandArgs = canPin ? ['-c', SERVER_CPU, process.execPath, ...args] : args;
+  // Lines go to a file, as a log shipper reads them, never to a terminal that sets the pace.
+  const out = fs.openSync(logFile, 'w');
+  const child = require('node:child_process').spawn(command, commandArgs, { stdio: ['ignore', out, 'inherit', 'ipc'] });
+  fs.closeSync(out);
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`${mode} app exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${label}: app exited with ${code}`)));
   });
 }
 
+/** The server's own pid (under taskset the child is taskset's exec, the same process). */
 function cpuMicros(pid) {
-  // utime + stime of the server process, in clock ticks (100 Hz on Linux).
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-async function measure(mode, port, endpoint) {
-  const child = await startApp(mode, port, endpoint);
+function rssMb(pid) {
+  return Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+}
+
+function countAccessLines(file) {
+  let count = 0;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (line.includes('"request":{"method"')) count += 1;
+  return count;
+}
+
+async function measure(label, port, sink) {
+  const mode = label.split(' ')[0];
+  const logFile = path.join(os.tmpdir(), `bench-${mode}.log`);
+  const before = await sink.stats();
+  const child = await startApp(label, port, sink.url, logFile);
   const url = `http://127.0.0.1:${port}/api/v1/items/42`;
-  await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up (JIT)
+  const warm = WARMUP > 0 ? await autocannon({ url, connections: CONNECTIONS, duration: WARMUP }) : { requests: { total: 0, sent: 0 }, non2xx: 0, errors: 0 };
   const cpuBefore = cpuMicros(child.pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
   const cpu = cpuMicros(child.pid) - cpuBefore;
-  const memory = Number(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  const rss = rssMb(child.pid);
+  // SIGTERM: the app closes, flushing its spans and log lines, before it is counted.
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99, cpuPerRequest: cpu / result.requests.total, rssMb: memory };
+  const failures = result.non2xx + result.errors + warm.non2xx + warm.errors;
+  if (failures > 0) throw new Error(`${label}: ${failures} failed requests`);
+
+  // autocannon counts the responses it read before its time was up; the requests still in
+  // flight then (at most one per connection) were served too, unread.
+  const served = warm.requests.total + result.requests.total;
+  const sent = warm.requests.sent + result.requests.sent;
+  const after = await sink.stats();
+  const serverSpans = after.serverSpans - before.serverSpans;
+  const spans = after.spans - before.spans;
+  const accessLines = countAccessLines(logFile);
+  const accounted = (count) => count >= served && count <= sent;
+  // Options may turn a feature down (a sampling ratio, no access log): only the defaults are checked.
+  const checked = label === mode;
+  if (checked && TRACED.has(mode) && !accounted(serverSpans)) {
+    throw new Error(`${label}: ${served} responses read (${sent} requests sent) but ${serverSpans} server spans received: telemetry was dropped`);
+  }
+  if (checked && LOGGED.has(mode) && !accounted(accessLines)) {
+    throw new Error(`${label}: ${served} responses read (${sent} requests sent) but ${accessLines} access lines written: telemetry was dropped`);
+  }
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuPerRequest: cpu / result.requests.total,
+    rssMb: rss,
+    served,
+    spansPerRequest: spans / served,
+    accessLines,
+  };
 }
 
+const median = (values) => {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
 (async () => {
+  execFileSync(process.execPath, ['-e', 'require("nest-telemetry")'], { cwd: __dirname }); // built?
   const sink = await startSink();
   const rows = Object.fromEntries(MODES.map((mode) => [mode, []]));
+  console.log(`${ROUNDS} rounds × ${MODES.length} configurations, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s each; ` +
+    (canPin ? `server on CPU ${SERVER_CPU}, load and sink on CPU ${LOAD_CPU}` : 'not pinned (taskset or a second core missing)'));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of MODES) {
-      rows[mode].push(await measure(mode, 18080, sink.url));
-      const last = rows[mode].at(-1);
-      console.log(`round ${round} ${mode.padEnd(12)} ${last.rps.toFixed(0).padStart(6)} req/s  p99 ${String(last.p99).padStart(3)} ms  ${last.cpuPerRequest.toFixed(0).padStart(4)} us CPU/req  RSS ${last.rssMb.toFixed(0)} MB`);
+      const row = await measure(mode, 18080, sink);
+      rows[mode].push(row);
+      const checks = [TRACED.has(mode.split(' ')[0]) ? `${row.spansPerRequest.toFixed(2)} spans/req` : '', LOGGED.has(mode.split(' ')[0]) ? `${row.accessLines} access lines` : ''].filter(Boolean).join(', ');
+      console.log(`round ${round} ${mode.padEnd(10)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  RSS ${row.rssMb.toFixed(0)} MB  ${row.served} served${checks ? `, ${checks}` : ''}`);
     }
   }
-  const median = (values) => {
-    const sorted = values.slice().sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  };
-  console.log(`\nmedian of ${ROUNDS} rounds, ${CONNECTIONS} connections, ${DURATION} s each, Node ${process.version}`);
-  const base = { rps: median(rows[MODES[0]].map((r) => r.rps)), cpu: median(rows[MODES[0]].map((r) => r.cpuPerRequest)) };
+  const base = MODES[0];
+  const baseRps = median(rows[base].map((r) => r.rps));
+  const baseP99 = median(rows[base].map((r) => r.p99));
+  const baseCpu = median(rows[base].map((r) => r.cpuPerRequest));
+  console.log(`\nmedians (Node ${process.version}, ${os.cpus()[0].model}):\n`);
+  console.log('| configuration | req/s | ratio | p50 ms | p99 ms | p99 ratio | µs CPU/req | +µs vs ' + base + ' | RSS MB |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const mode of MODES) {
-    const rps = median(rows[mode].map((r) => r.rps));
-    const cpu = median(rows[mode].map((r) => r.cpuPerRequest));
-    console.log(`${mode.padEnd(40)} ${rps.toFixed(0).padStart(6)} req/s  ${cpu.toFixed(0).padStart(4)} us CPU/req  ratio ${(rps / base.rps).toFixed(3)}  +${(cpu - base.cpu).toFixed(0)} us CPU/req`);
+    const m = (key) => median(rows[mode].map((r) => r[key]));
+    console.log(`| ${mode} | ${m('rps').toFixed(0)} | ${(m('rps') / baseRps).toFixed(3)} | ${m('p50')} | ${m('p99')} | ${(m('p99') / baseP99).toFixed(2)} | ${m('cpuPerRequest').toFixed(0)} | ${(m('cpuPerRequest') - baseCpu).toFixed(0)} | ${m('rssMb').toFixed(0)} |`);
   }
-  const { exports, bytes } = await sink.stats();
-  console.log(`OTLP sink received ${exports} exports, ${(bytes / 1e6).toFixed(1)} MB`);
+  console.log(`\nverified: every traced request's SERVER span reached the sink, every logged request wrote one access line`);
   sink.stop();
 })().catch((error) => {
   console.error(error);
