@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpStatus, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, NotFoundException, Param, Post, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
-import { TrackingId } from 'nest-telemetry';
+import { TrackingId, TracingInterceptor } from 'nest-telemetry';
 import { CreateWorkflowDto } from './create-workflow.dto';
 import type { WorkflowRecord } from './workflow';
 import { WorkflowsService } from './workflows.service';
 
+// A `WorkflowsController.create` span under the server span, where it is worth its cost
+// (instrumentation-nestjs-core, which would make one for every route, is off by default).
+@UseInterceptors(TracingInterceptor)
 @Controller('api/v1/workflows')
 export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService) {}

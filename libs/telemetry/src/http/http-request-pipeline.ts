@@ -1,26 +1,35 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import { isWrapped } from '@opentelemetry/instrumentation';
+import { Server } from 'node:http';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { createPathMatcher } from '../sdk/ignored-paths';
 import { TELEMETRY_OPTIONS } from '../telemetry.constants';
-import { assignTrackingId } from '../tracking-id/tracking-id';
+import { assignTrackingId, TRACKING_ID_KEY } from '../tracking-id/tracking-id';
 import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
 import { RequestObservation } from './request-observation';
+import { markTrackingId, startServerSpan, suppressedContext } from './server-span';
 
+type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 interface ObservedServer {
+  emit: Emit;
   prependListener(event: 'request', listener: (request: ObservedRequest, response: ObservedResponse) => void): unknown;
   removeListener(event: 'request', listener: (request: ObservedRequest, response: ObservedResponse) => void): unknown;
 }
 
 /**
- * The app's side of the request pipeline: a `'request'` listener on the app's own
- * `http.Server`, called before express (inside the server span when the SDK's http
- * instrumentation made one), so every request is seen, body-parser errors and
- * unmatched routes included, with or without an SDK. It gives the request its
- * tracking id and hands one RequestObservation per request to the observers
- * (`HTTP_REQUEST_OBSERVERS`); ignored paths get a tracking id and nothing else.
+ * Every request of the app, from the moment its server emits it, before express: the
+ * SERVER span (continuing a `traceparent`, active for the whole handling), the tracking
+ * id on the response and the span, and one RequestObservation that ends the span and
+ * feeds the observers (`HTTP_REQUEST_OBSERVERS`: metrics, access log) when the response
+ * closes. Ignored paths get a tracking id and nothing else, with tracing suppressed.
+ *
+ * It wraps `emit` on the app's own `http.Server` instance, not `Server.prototype`: apps
+ * sharing a process never mix, and nothing global is patched. Where a tracer provider of
+ * the user's own already instruments `http` servers, it leaves the span to that and only
+ * observes, from a prepended `'request'` listener.
  * @internal
  */
 @Injectable()
@@ -28,6 +37,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger('TelemetryModule');
   private readonly isIgnored: (url: string | undefined) => boolean;
   private server: ObservedServer | undefined;
+  private originalEmit: Emit | undefined;
   private observerFailed = false;
 
   constructor(
@@ -40,22 +50,76 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
 
   onApplicationBootstrap(): void {
     // A testing module without an HTTP app has no server: nothing to observe.
-    this.server = this.adapterHost.httpAdapter?.getHttpServer() as ObservedServer | undefined;
-    this.server?.prependListener('request', this.onRequest);
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as ObservedServer | undefined;
+    if (!server) return;
+    this.server = server;
+    if (this.options.instrumentations.http && !isWrapped(Server.prototype.emit)) {
+      const emit = server.emit;
+      this.originalEmit = emit;
+      const handle = this.handle.bind(this);
+      server.emit = function (this: ObservedServer, event, ...args) {
+        return event === 'request' ? handle(this, emit, args[0] as ObservedRequest, args[1] as ObservedResponse) : emit.call(this, event, ...args);
+      };
+    } else {
+      server.prependListener('request', this.observe);
+    }
   }
 
   onApplicationShutdown(): void {
-    this.server?.removeListener('request', this.onRequest);
+    if (this.originalEmit) this.server!.emit = this.originalEmit;
+    else this.server?.removeListener('request', this.observe);
     this.server = undefined;
+    this.originalEmit = undefined;
   }
 
-  private readonly onRequest = (request: ObservedRequest, response: ObservedResponse): void => {
+  private handle(server: ObservedServer, emit: Emit, request: ObservedRequest, response: ObservedResponse): boolean {
+    const dispatch = () => emit.call(server, 'request', request, response);
+    let handling: { context: ReturnType<typeof context.active>; observation?: RequestObservation } | undefined;
+    try {
+      handling = this.begin(request, response);
+    } catch (error) {
+      // Telemetry never fails a request.
+      this.reportObserverError(error);
+    }
+    if (!handling) return dispatch();
+    handling.observation?.start();
+    return context.with(handling.context, dispatch);
+  }
+
+  private begin(request: ObservedRequest, response: ObservedResponse): { context: ReturnType<typeof context.active>; observation?: RequestObservation } {
+    const url = request.url ?? '/';
+    if (this.isIgnored(url)) {
+      assignTrackingId(request, response, this.options.trackingIdHeader);
+      return { context: suppressedContext() };
+    }
+    const query = url.indexOf('?');
+    const serverSpan = startServerSpan(request, query === -1 ? url : url.slice(0, query));
+    const spanContext = serverSpan.span.spanContext();
+    let trackingId: string;
+    if (trace.isSpanContextValid(spanContext)) {
+      trackingId = spanContext.traceId;
+      markTrackingId(serverSpan.span, trackingId);
+      response.setHeader(this.options.trackingIdHeader, trackingId);
+      request[TRACKING_ID_KEY] = trackingId;
+      // Listeners the request and response get later (body parsing, 'close') run in the span.
+      context.bind(serverSpan.context, request as never);
+      context.bind(serverSpan.context, response as never);
+    } else {
+      // No SDK: no span, a tracking id of the request's own.
+      trackingId = assignTrackingId(request, response, this.options.trackingIdHeader);
+    }
+    const span = trace.isSpanContextValid(spanContext) ? serverSpan.span : undefined;
+    const observation = new RequestObservation(request, response, this.observers, span, span && serverSpan, trackingId, this.reportObserverError);
+    return { context: span ? serverSpan.context : context.active(), observation };
+  }
+
+  /** For servers a foreign instrumentation already spans: observe only. */
+  private readonly observe = (request: ObservedRequest, response: ObservedResponse): void => {
     try {
       const trackingId = assignTrackingId(request, response, this.options.trackingIdHeader);
       if (this.observers.length === 0 || this.isIgnored(request.url)) return;
-      new RequestObservation(request, response, this.observers, trace.getActiveSpan(), trackingId, this.reportObserverError).start();
+      new RequestObservation(request, response, this.observers, trace.getActiveSpan(), undefined, trackingId, this.reportObserverError).start();
     } catch (error) {
-      // Telemetry never fails a request.
       this.reportObserverError(error);
     }
   };

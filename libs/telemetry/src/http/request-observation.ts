@@ -3,12 +3,14 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { routeTemplateOf } from '../tracing/route-template';
 import type { CompletedRequest, HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { CLIENT_CLOSED_REQUEST } from './http.constants';
+import { endServerSpan, type ServerSpan } from './server-span';
 
 /**
  * One request's observation, from its arrival to the response's `'close'`, which node
  * emits exactly once however the response ended: finished, aborted by the client, or
  * failed with an `'error'`. `end()` is idempotent, so an observer's `start` is always
- * paired with exactly one `end`.
+ * paired with exactly one `end`. When the pipeline started the request's server span,
+ * the observation ends it too, first, so observers get the span's exact duration.
  * @internal
  */
 export class RequestObservation {
@@ -19,7 +21,9 @@ export class RequestObservation {
     private readonly request: ObservedRequest,
     private readonly response: ObservedResponse,
     private readonly observers: readonly HttpRequestObserver[],
+    /** The request's server span: ours to end, or one a foreign instrumentation made. */
     private readonly span: Span | undefined,
+    private readonly ownSpan: ServerSpan | undefined,
     private readonly trackingId: string | undefined,
     private readonly onObserverError: (error: unknown) => void,
   ) {}
@@ -42,19 +46,24 @@ export class RequestObservation {
     const url = request.originalUrl ?? request.url ?? '/';
     const query = url.indexOf('?');
     const aborted = response.writableFinished === false;
-    const spanContext = this.span?.spanContext();
+    const method = request.method ?? 'GET';
+    // Express leaves the matched route on the request; other adapters leave it, through
+    // route-aware code, on the span's RPC metadata.
+    const route = routeTemplateOf(request) ?? this.ownSpan?.rpcMetadata.route;
+    const status = aborted ? CLIENT_CLOSED_REQUEST : response.statusCode;
+    if (this.ownSpan) endServerSpan(this.ownSpan.span, method, route, status, aborted);
     return {
       request,
       response,
-      method: request.method ?? 'GET',
+      method,
       path: query === -1 ? url : url.slice(0, query),
-      route: routeTemplateOf(request),
-      status: aborted ? CLIENT_CLOSED_REQUEST : response.statusCode,
+      route,
+      status,
       aborted,
-      // The http instrumentation ends the server span in its own 'close' listener,
-      // registered before this one: a recorded span's duration is final by now.
+      // A recorded span has ended by now (ours just above; the http instrumentation's in
+      // its own 'close' listener, registered before this one): its duration is final.
       seconds: durationOf(this.span) ?? (performance.now() - this.startedAt) / 1000,
-      spanContext,
+      spanContext: this.span?.spanContext(),
       trackingId: this.trackingId,
     };
   }

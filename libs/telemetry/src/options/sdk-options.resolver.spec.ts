@@ -36,7 +36,7 @@ describe('resolveSdkOptions', () => {
       samplingRatio: 1,
       batch: true,
       trackingIdHeader: 'X-Tracking-ID',
-      instrumentations: { http: true, undici: true, express: false, nestjs: true },
+      instrumentations: { http: true, undici: true, express: false, nestjs: false },
     });
     expect(options.ignorePaths).toEqual(expect.arrayContaining(['/health', '/metrics']));
   });

@@ -85,7 +85,7 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
       http: bool('instrumentations.http', options.instrumentations?.http ?? true),
       undici: bool('instrumentations.undici', options.instrumentations?.undici ?? true),
       express: bool('instrumentations.express', options.instrumentations?.express ?? false),
-      nestjs: bool('instrumentations.nestjs', options.instrumentations?.nestjs ?? true),
+      nestjs: bool('instrumentations.nestjs', options.instrumentations?.nestjs ?? false),
     },
   };
 }

@@ -1,0 +1,88 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { RPCType, setRPCMetadata, suppressTracing, type RPCMetadata } from '@opentelemetry/core';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
+import { TelemetryAttributes, TRACER_NAME } from '../telemetry.constants';
+import type { ObservedRequest } from './http-request-observer.interface';
+
+// Methods outside this set are `_OTHER` (HTTP semantic conventions), so a client cannot mint span names.
+const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
+const MAX_ATTRIBUTE_LENGTH = 1024;
+
+/** A server span and the context the request is handled in. @internal */
+export interface ServerSpan {
+  readonly span: Span;
+  readonly context: Context;
+  readonly rpcMetadata: RPCMetadata & { route?: string };
+}
+
+/**
+ * Starts the SERVER span of an incoming request: a `traceparent` is continued, the span
+ * carries the stable HTTP semantic-convention attributes known before the handler runs,
+ * and its context holds the RPC metadata where route-aware code (instrumentation-nestjs-core,
+ * TracingInterceptor) leaves the route. Cheaper than the http instrumentation's server
+ * side, which computes every optional attribute and patches the global `Server.prototype`.
+ * @internal
+ */
+export function startServerSpan(request: ObservedRequest & { httpVersion?: string }, path: string): ServerSpan {
+  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  const rawMethod = request.method ?? 'GET';
+  const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';
+  const attributes: Record<string, string> = {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_URL_PATH]: cut(path),
+    [ATTR_URL_SCHEME]: (request.socket as { encrypted?: boolean } | null | undefined)?.encrypted ? 'https' : 'http',
+  };
+  const host = request.headers.host;
+  if (typeof host === 'string') attributes[ATTR_SERVER_ADDRESS] = cut(host.replace(/:\d+$/, ''));
+  const userAgent = request.headers['user-agent'];
+  if (typeof userAgent === 'string') attributes[ATTR_USER_AGENT_ORIGINAL] = cut(userAgent);
+  const client = request.socket?.remoteAddress;
+  if (client) attributes[ATTR_CLIENT_ADDRESS] = client;
+  if (request.httpVersion) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = request.httpVersion;
+
+  const span = trace.getTracer(TRACER_NAME).startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+  const rpcMetadata: ServerSpan['rpcMetadata'] = { type: RPCType.HTTP, span };
+  return { span, rpcMetadata, context: setRPCMetadata(trace.setSpan(parent, span), rpcMetadata) };
+}
+
+/** The context of a request on an ignored path: no span, and none for anything it calls. @internal */
+export function suppressedContext(): Context {
+  return suppressTracing(context.active());
+}
+
+/** Sets the tracking id attribute (the trace id) on a server span. @internal */
+export function markTrackingId(span: Span, trackingId: string): void {
+  span.setAttribute(TelemetryAttributes.TRACKING_ID, trackingId);
+}
+
+/**
+ * Ends a server span with what the response told: its name `{METHOD} {route}`, the
+ * route and status attributes, ERROR for a 5xx, `error.type` for a 4xx/5xx or an aborted request.
+ * @internal
+ */
+export function endServerSpan(span: Span, method: string, route: string | undefined, status: number, aborted: boolean): void {
+  if (route !== undefined) {
+    span.setAttribute(ATTR_HTTP_ROUTE, route);
+    span.updateName(`${KNOWN_METHODS.has(method) ? method : '_OTHER'} ${route}`);
+  }
+  if (!aborted) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+  if (aborted) span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
+  else if (status >= 400) span.setAttribute(ATTR_ERROR_TYPE, String(status));
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+}
+
+function cut(value: string): string {
+  return value.length > MAX_ATTRIBUTE_LENGTH ? value.slice(0, MAX_ATTRIBUTE_LENGTH) : value;
+}
