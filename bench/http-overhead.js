@@ -19,6 +19,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const PORT = Number(process.env.BENCH_PORT ?? 18080);
 const MODES = (process.env.BENCH_MODES ?? 'bare;full;tracing;metrics;logs').split(';').map((m) => m.trim()).filter(Boolean);
 const TRACED = new Set(['full', 'tracing']);
 const LOGGED = new Set(['full', 'logs']);
@@ -130,7 +131,7 @@ const median = (values) => {
     (canPin ? `server on CPU ${SERVER_CPU}, load and sink on CPU ${LOAD_CPU}` : 'not pinned (taskset or a second core missing)'));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of MODES) {
-      const row = await measure(mode, 18080, sink);
+      const row = await measure(mode, PORT, sink);
       rows[mode].push(row);
       const checks = [TRACED.has(mode.split(' ')[0]) ? `${row.spansPerRequest.toFixed(2)} spans/req` : '', LOGGED.has(mode.split(' ')[0]) ? `${row.accessLines} access lines` : ''].filter(Boolean).join(', ');
       console.log(`round ${round} ${mode.padEnd(10)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  RSS ${row.rssMb.toFixed(0)} MB  ${row.served} served${checks ? `, ${checks}` : ''}`);

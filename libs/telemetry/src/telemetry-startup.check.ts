@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { hasGlobalTracerProvider } from './sdk/global-tracer-provider';
 import type { TelemetryRuntime } from './sdk/telemetry-runtime';
 import { TELEMETRY_RUNTIME } from './telemetry.constants';
 
@@ -36,10 +36,4 @@ export class TelemetryStartupCheck implements OnModuleInit {
       );
     }
   }
-}
-
-/** True when someone registered a tracer provider of their own (their own NodeSDK, a test). */
-function hasGlobalTracerProvider(): boolean {
-  const provider = trace.getTracerProvider();
-  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate().constructor.name !== 'NoopTracerProvider';
 }

@@ -1,4 +1,4 @@
-import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { httpObserversProvider } from './http/http-observers.provider';
@@ -12,6 +12,9 @@ import { MetricsController } from './metrics/metrics.controller';
 import { TELEMETRY_METRICS_REGISTRY } from './metrics/metrics.constants';
 import { MetricsLifecycle } from './metrics/metrics.lifecycle';
 import { MetricsService } from './metrics/metrics.service';
+import type { TelemetryRuntime } from './sdk/telemetry-runtime';
+import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from './telemetry.constants';
+import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 import { TelemetryCoreModule } from './telemetry-core.module';
 import { TELEMETRY_ASYNC_OPTIONS_TYPE, TELEMETRY_OPTIONS_TYPE } from './telemetry.module-definition';
 import { TelemetryShutdown } from './telemetry-shutdown';
@@ -51,6 +54,7 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
   exports: [TraceService, MetricsService, MetricFactory, TELEMETRY_METRICS_REGISTRY],
 })
 export class TelemetryModule implements NestModule {
+  constructor(@Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime) {}
 
   /** `forRoot()` with no argument runs on `OTEL_*` variables and defaults. */
   static forRoot(options: typeof TELEMETRY_OPTIONS_TYPE = {}): DynamicModule {
@@ -73,8 +77,9 @@ export class TelemetryModule implements NestModule {
         // for the app, request-scoped context for `assign()`.
         LoggerModule.forRootAsync({
           imports: [core],
-          inject: [TELEMETRY_LOGGER],
-          useFactory: (telemetryLogger: TelemetryLogger) => createLoggerParams(telemetryLogger.logger),
+          inject: [TELEMETRY_LOGGER, TELEMETRY_OPTIONS],
+          useFactory: (telemetryLogger: TelemetryLogger, options: ResolvedTelemetryOptions) =>
+            createLoggerParams(telemetryLogger.logger, options.logging.enabled),
         }),
         // Prometheus through @willsoto/nestjs-prometheus, whose `/metrics` controller is
         // ours: it serves the app's own registry with content negotiation and a token.
@@ -86,10 +91,14 @@ export class TelemetryModule implements NestModule {
 
   /**
    * HttpRequestPipeline, on the app's server, gives every request its tracking id and
-   * feeds the HTTP metrics and access log. This middleware only makes the tracking id of
-   * a request without a span (ignored path, no SDK) readable by business code.
+   * feeds the HTTP metrics and access log. Without the SDK's server spans, this middleware
+   * makes the tracking id readable by business code for the whole request, body parsing
+   * included.
    */
   configure(consumer: MiddlewareConsumer): void {
+    // With the SDK's server spans every request but an ignored one has a span carrying its
+    // id, and the pipeline keeps the id of an ignored one: no middleware to pay for.
+    if (this.runtime.sdkStarted && this.runtime.options.instrumentations.http) return;
     consumer.apply(TrackingIdMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

@@ -5,14 +5,23 @@ import { isWrapped } from '@opentelemetry/instrumentation';
 import { Server } from 'node:http';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { createPathMatcher } from '../sdk/ignored-paths';
-import { TELEMETRY_OPTIONS } from '../telemetry.constants';
-import { assignTrackingId, TRACKING_ID_KEY } from '../tracking-id/tracking-id';
+import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
+import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
+import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
+import { assignTrackingId, TRACKING_ID_KEY, untracedRequestStorage } from '../tracking-id/tracking-id';
 import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
 import { RequestObservation } from './request-observation';
 import { markTrackingId, startServerSpan, suppressedContext } from './server-span';
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
+
+/** How one request is handled: in which context, observed by what, with which span-less id. */
+interface Handling {
+  context: ReturnType<typeof context.active>;
+  observation?: RequestObservation;
+  untracedId?: string;
+}
 interface ObservedServer {
   emit: Emit;
   prependListener(event: 'request', listener: (request: ObservedRequest, response: ObservedResponse) => void): unknown;
@@ -39,13 +48,17 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
   private server: ObservedServer | undefined;
   private originalEmit: Emit | undefined;
   private observerFailed = false;
+  /** Whether spans can be recorded at all: without a tracer provider they are no-ops, not worth starting. */
+  private readonly tracing: boolean;
 
   constructor(
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+    @Inject(TELEMETRY_RUNTIME) runtime: TelemetryRuntime,
     @Inject(HTTP_REQUEST_OBSERVERS) private readonly observers: readonly HttpRequestObserver[],
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.isIgnored = createPathMatcher(options.ignorePaths);
+    this.tracing = runtime.sdkStarted || hasGlobalTracerProvider();
   }
 
   onApplicationBootstrap(): void {
@@ -74,7 +87,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
 
   private handle(server: ObservedServer, emit: Emit, request: ObservedRequest, response: ObservedResponse): boolean {
     const dispatch = () => emit.call(server, 'request', request, response);
-    let handling: { context: ReturnType<typeof context.active>; observation?: RequestObservation } | undefined;
+    let handling: Handling | undefined;
     try {
       handling = this.begin(request, response);
     } catch (error) {
@@ -83,14 +96,24 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
     }
     if (!handling) return dispatch();
     handling.observation?.start();
+    if (handling.untracedId !== undefined) {
+      // No span carries the id: business code reads it from here (TraceService, @TrackingId()).
+      const untracedId = handling.untracedId;
+      return untracedRequestStorage.run(untracedId, () => context.with(handling.context, dispatch));
+    }
     return context.with(handling.context, dispatch);
   }
 
-  private begin(request: ObservedRequest, response: ObservedResponse): { context: ReturnType<typeof context.active>; observation?: RequestObservation } {
+  private begin(request: ObservedRequest, response: ObservedResponse): Handling {
     const url = request.url ?? '/';
     if (this.isIgnored(url)) {
-      assignTrackingId(request, response, this.options.trackingIdHeader);
-      return { context: suppressedContext() };
+      const untracedId = assignTrackingId(request, response, this.options.trackingIdHeader);
+      return { context: suppressedContext(), untracedId };
+    }
+    if (!this.tracing) {
+      const untracedId = assignTrackingId(request, response, this.options.trackingIdHeader);
+      const observation = new RequestObservation(request, response, this.observers, undefined, undefined, untracedId, this.reportObserverError);
+      return { context: context.active(), observation, untracedId };
     }
     const query = url.indexOf('?');
     const serverSpan = startServerSpan(request, query === -1 ? url : url.slice(0, query));
@@ -110,7 +133,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
     }
     const span = trace.isSpanContextValid(spanContext) ? serverSpan.span : undefined;
     const observation = new RequestObservation(request, response, this.observers, span, span && serverSpan, trackingId, this.reportObserverError);
-    return { context: span ? serverSpan.context : context.active(), observation };
+    return span ? { context: serverSpan.context, observation } : { context: context.active(), observation, untracedId: trackingId };
   }
 
   /** For servers a foreign instrumentation already spans: observe only. */

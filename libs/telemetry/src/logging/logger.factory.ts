@@ -75,12 +75,15 @@ function withMessage(args: unknown[]): unknown[] {
 }
 
 /** nestjs-pino's parameters around the app's logger. @internal */
-export function createLoggerParams(logger: Logger): Params {
+export function createLoggerParams(logger: Logger, enabled: boolean): Params {
   return {
+    // nestjs-pino's per-request middleware (a child logger per request, for `assign()`)
+    // only where the app logs through it.
+    ...(enabled ? {} : { forRoutes: [] }),
     pinoHttp: {
       logger,
-      // The access log comes from the http instrumentation's hooks, which also see
-      // requests that never reach a Nest middleware (body-parser errors).
+      // The access log comes from the request pipeline, which also sees requests that
+      // never reach a Nest middleware (body-parser errors).
       autoLogging: false,
       // pino-http binds the whole request (or a request id) to every request logger:
       // noise, headers in every line, and the tracking id already identifies the request.

@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './utils/trio';
+
+const run = promisify(execFile);
+
+/** A smoke test of the benchmark harness, not a timed test: it runs, measures, and checks the work was done. */
+describe('npm run bench (harness smoke test)', () => {
+  it('should measure bare and full side by side and report non-zero numbers, with the telemetry verified', async () => {
+    const { stdout } = await run(process.execPath, [path.join(__dirname, '../bench/http-overhead.js')], {
+      env: { ...process.env, BENCH_MODES: 'bare;full', BENCH_ROUNDS: '1', BENCH_DURATION: '1', BENCH_WARMUP: '0', BENCH_CONNECTIONS: '4', BENCH_PORT: String(await freePort()) },
+      timeout: 60_000,
+    });
+    const rows = stdout.split('\n').filter((line) => /^\| (bare|full) \|/.test(line));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const [, , rps, ratio, p50, p99, , cpu] = row.split('|').map((cell) => cell.trim());
+      expect(Number(rps)).toBeGreaterThan(0);
+      expect(Number(ratio)).toBeGreaterThan(0);
+      expect(Number(p99)).toBeGreaterThanOrEqual(Number(p50));
+      expect(Number(cpu)).toBeGreaterThan(0);
+    }
+    expect(stdout).toMatch(/round 1 full .* \d+ served, 1\.0\d spans\/req, \d+ access lines/);
+    expect(stdout).toContain('verified: every traced request');
+  });
+});
