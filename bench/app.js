@@ -60,9 +60,10 @@ Module({
 process.on('SIGUSR2', () => process.exit(0));
 // The soak benchmark asks for the heap after a full GC (node --expose-gc).
 process.on('message', (message) => {
-  if (message !== 'memory') return;
+  if (message !== 'memory' && message !== 'heap-snapshot') return;
   global.gc?.();
-  process.send({ memory: process.memoryUsage() });
+  const snapshot = message === 'heap-snapshot' ? require('node:v8').writeHeapSnapshot() : undefined;
+  process.send({ memory: process.memoryUsage(), snapshot });
 });
 
 (async () => {

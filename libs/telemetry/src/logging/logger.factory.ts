@@ -26,7 +26,7 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions): Teleme
     level: options.logging.level,
     messageKey: '@message',
     base: { service: options.serviceName },
-    timestamp: () => `,"@timestamp":"${new Date().toISOString()}"`,
+    timestamp: isoTimestamp,
     formatters: {
       level: (label) => ({ '@level': label.toUpperCase() }),
       log: formatLogObject,
@@ -48,6 +48,18 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions): Teleme
     },
   };
   return { logger: pino(pinoOptions, destination), destination };
+}
+
+// Lines come in bursts within the same millisecond: format each millisecond once.
+let lastMillis = -1;
+let lastTimestamp = '';
+function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastTimestamp = `,"@timestamp":"${new Date(now).toISOString()}"`;
+  }
+  return lastTimestamp;
 }
 
 /**
