@@ -6,6 +6,7 @@ import { recordErrorLog } from './error-span-event';
 import { correlationFields, createLogObjectFormatter, FORMAT_ERROR_KEY, formatErrorOf } from './log-line';
 
 const ERROR_LEVEL = 50;
+const MAX_WRITE_BYTES = 1024 * 1024;
 
 /** The app's root pino logger and where it writes. @internal */
 export interface TelemetryLogger {
@@ -121,7 +122,9 @@ function createDestination(options: ResolvedTelemetryOptions): TelemetryLogger['
       sync: true,
     });
   }
-  // pino's async mode: lines are buffered off the event loop's hot path and flushed
-  // on shutdown and on exit.
-  return pino.destination({ dest: 1, sync: false });
+  // pino's async mode: lines are buffered off the event loop's hot path and flushed on
+  // shutdown and on exit. One write carries up to 1 MiB of buffered lines, not sonic-boom's
+  // default 16 KiB: with one write in flight at a time, 16 KiB writes fell behind a
+  // sustained 2,800 lines/s (the soak benchmark) and the backlog grew without bound.
+  return pino.destination({ dest: 1, sync: false, maxWrite: MAX_WRITE_BYTES });
 }
