@@ -13,12 +13,12 @@ interface ModuleDefinition {
 
 /**
  * The real telemetry runtime for tests, with finished spans kept in memory: the same
- * `startTelemetry()` an app runs (sampler, hooks, tracking ids, propagation), exporting
- * one span at a time, as it ends, to an `InMemorySpanExporter` (no asynchronous resource
- * detection to wait for). Under jest, whose module registry
- * the instrumentations' require hooks never see, it applies the http instrumentation
- * to `node:http` itself, so in-process tests get the same server spans as production.
- * Pair every `start()` with `stop()`.
+ * `startTelemetry()` an app runs (sampler, tracking ids, propagation), exporting one span
+ * at a time, as it ends, to an `InMemorySpanExporter` (no asynchronous resource detection
+ * to wait for). In-process tests get the same server spans as production, since the
+ * module's request pipeline makes them; under jest, whose module registry the
+ * instrumentations' require hooks never see, it also applies the http instrumentation to
+ * `node:http` for outgoing calls. Pair every `start()` with `stop()`.
  *
  * ```ts
  * let tracing: InMemoryTracing;
@@ -37,7 +37,7 @@ export class InMemoryTracing {
       throw new Error('InMemoryTracing.start(): a telemetry runtime is already running in this process; shut it down (or stop() the previous InMemoryTracing) first');
     }
     this.runtime = startTelemetry({ detectResources: false, ...options, spanExporter: this.exporter, batch: false });
-    this.patchHttpServers();
+    this.patchHttpModule();
   }
 
   /** Starts the runtime; options as `startTelemetry()` takes them (the exporter is this one). */
@@ -68,7 +68,8 @@ export class InMemoryTracing {
     await this.runtime.shutdown();
   }
 
-  private patchHttpServers(): void {
+  /** Outgoing `node:http` calls: their CLIENT spans and `traceparent`. */
+  private patchHttpModule(): void {
     const http = instrumentationsOf(this.runtime).find((instrumentation) => instrumentation instanceof HttpInstrumentation);
     // Outside jest the require hook has patched (or will patch) node:http itself.
     if (!http || isWrapped((require('node:http') as typeof import('node:http')).Server.prototype.emit)) return;
