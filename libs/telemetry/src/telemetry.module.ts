@@ -79,7 +79,7 @@ export class TelemetryModule implements NestModule {
           imports: [core],
           inject: [TELEMETRY_LOGGER, TELEMETRY_OPTIONS],
           useFactory: (telemetryLogger: TelemetryLogger, options: ResolvedTelemetryOptions) =>
-            createLoggerParams(telemetryLogger.logger, options.logging.enabled),
+            createLoggerParams(telemetryLogger.logger, options.logging.enabled && options.logging.requestContext),
         }),
         // Prometheus through @willsoto/nestjs-prometheus, whose `/metrics` controller is
         // ours: it serves the app's own registry with content negotiation and a token.

@@ -57,6 +57,13 @@ export interface TelemetryLoggingOptions {
    */
   pretty?: boolean;
   /**
+   * nestjs-pino's per-request logger (a child logger bound to each request), which
+   * `PinoLogger.assign()` needs. Lines carry the tracking id without it; turning it off
+   * saves a Nest middleware and a child logger per request (BENCHMARKS.md).
+   * @default true
+   */
+  requestContext?: boolean;
+  /**
    * One access log line per request (INFO 2xx/3xx, WARN 4xx, ERROR 5xx).
    * @default true
    */

@@ -88,11 +88,11 @@ function withMessage(args: unknown[]): unknown[] {
 }
 
 /** nestjs-pino's parameters around the app's logger. @internal */
-export function createLoggerParams(logger: Logger, enabled: boolean): Params {
+export function createLoggerParams(logger: Logger, requestContext: boolean): Params {
   return {
     // nestjs-pino's per-request middleware (a child logger per request, for `assign()`)
-    // only where the app logs through it.
-    ...(enabled ? {} : { forRoutes: [] }),
+    // only where the app logs through it and asked for it.
+    ...(requestContext ? {} : { forRoutes: [] }),
     pinoHttp: {
       logger,
       // The access log comes from the request pipeline, which also sees requests that

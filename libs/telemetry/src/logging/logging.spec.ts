@@ -58,6 +58,13 @@ class OrdersController {
     return { ok: true };
   }
 
+  @Get('assign/fields')
+  assign(): { ok: true } {
+    this.logger.assign({ order_source: 'web' });
+    this.logger.info('assigned');
+    return { ok: true };
+  }
+
   @Get('circular/object')
   circular(): { ok: true } {
     const order: Record<string, unknown> = { id: 'o-1' };
@@ -290,6 +297,19 @@ describe('structured logs', () => {
     const raw = logs.raw().find((l) => l.includes('deep secret'))!;
     expect(raw).not.toContain('hunter2-deep');
     expect(raw).toContain('[Truncated]');
+  });
+
+  it('should bind assign() fields per request by default, and keep the tracking id without the request context', async () => {
+    await start();
+    await request(app.getHttpServer()).get('/orders/assign/fields').expect(200);
+    expect(logs.lines().find((line) => line['@message'] === 'assigned')).toMatchObject({ order_source: 'web' });
+    await app.close();
+
+    await start({ requestContext: false });
+    const response = await request(app.getHttpServer()).get('/orders/7').expect(200);
+    expect(logs.lines().find((line) => line['@message'] === 'order 7 loaded')).toMatchObject({ tracking_id: response.headers['x-tracking-id'] });
+    // assign() is what needs the per-request logger: nestjs-pino refuses it outside one.
+    await request(app.getHttpServer()).get('/orders/assign/fields').expect(500);
   });
 
   it("should hand Nest's logger back when the app closes", async () => {

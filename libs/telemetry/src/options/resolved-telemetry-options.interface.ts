@@ -48,6 +48,7 @@ export interface ResolvedAppOptions {
     enabled: boolean;
     level: TelemetryLogLevel;
     pretty: boolean;
+    requestContext: boolean;
     accessLog: boolean;
     redact: string[];
     maskIp: boolean;
