@@ -3,8 +3,8 @@ import { hasGlobalTracerProvider } from './sdk/global-tracer-provider';
 import type { TelemetryRuntime } from './sdk/telemetry-runtime';
 import { TELEMETRY_RUNTIME } from './telemetry.constants';
 
-/** The two ways to start the SDK early enough. @internal */
-export const HOW_TO_START =
+/** The two ways to start the SDK early enough. */
+const HOW_TO_START =
   "call startTelemetry(options) from 'nest-telemetry/sdk' in a file imported on the first line of main.ts, " +
   'or start node with --require nest-telemetry/register';
 

@@ -81,7 +81,7 @@ describe('HttpRequestPipeline', () => {
     const line = accessLine('/pipeline/stream-error');
     expect(line).toMatchObject({ tracking_id: response.headers['x-tracking-id'], response: { status: 200 } });
     expect((line!.request as { duration: number }).duration).toBeGreaterThan(0);
-    // The real http instrumentation saw the error too: its server span ended.
+    // The pipeline's own server span ended too.
     expect(tracing!.spans().some((span) => span.kind === SpanKind.SERVER)).toBe(true);
   });
 

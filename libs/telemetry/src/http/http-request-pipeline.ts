@@ -8,11 +8,11 @@ import { createPathMatcher } from '../sdk/ignored-paths';
 import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
 import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
-import { assignTrackingId, TRACKING_ID_KEY, untracedRequestStorage } from '../tracking-id/tracking-id';
+import { assignTrackingId, untracedRequestStorage } from '../tracking-id/tracking-id';
 import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
 import { RequestObservation } from './request-observation';
-import { markTrackingId, startServerSpan, suppressedContext } from './server-span';
+import { startServerSpan, suppressedContext } from './server-span';
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -106,34 +106,19 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
 
   private begin(request: ObservedRequest, response: ObservedResponse): Handling {
     const url = request.url ?? '/';
-    if (this.isIgnored(url)) {
-      const untracedId = assignTrackingId(request, response, this.options.trackingIdHeader);
-      return { context: suppressedContext(), untracedId };
-    }
-    if (!this.tracing) {
-      const untracedId = assignTrackingId(request, response, this.options.trackingIdHeader);
-      const observation = new RequestObservation(request, response, this.observers, undefined, undefined, untracedId, this.reportObserverError);
-      return { context: context.active(), observation, untracedId };
-    }
+    const header = this.options.trackingIdHeader;
+    if (this.isIgnored(url)) return { context: suppressedContext(), untracedId: assignTrackingId(request, response, header) };
     const query = url.indexOf('?');
-    const serverSpan = startServerSpan(request, query === -1 ? url : url.slice(0, query));
-    const spanContext = serverSpan.span.spanContext();
-    let trackingId: string;
-    if (trace.isSpanContextValid(spanContext)) {
-      trackingId = spanContext.traceId;
-      markTrackingId(serverSpan.span, trackingId);
-      response.setHeader(this.options.trackingIdHeader, trackingId);
-      request[TRACKING_ID_KEY] = trackingId;
-      // Listeners the request and response get later (body parsing, 'close') run in the span.
-      context.bind(serverSpan.context, request as never);
-      context.bind(serverSpan.context, response as never);
-    } else {
-      // No SDK: no span, a tracking id of the request's own.
-      trackingId = assignTrackingId(request, response, this.options.trackingIdHeader);
-    }
-    const span = trace.isSpanContextValid(spanContext) ? serverSpan.span : undefined;
-    const observation = new RequestObservation(request, response, this.observers, span, span && serverSpan, trackingId, this.reportObserverError);
-    return span ? { context: serverSpan.context, observation } : { context: context.active(), observation, untracedId: trackingId };
+    const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query)) : undefined;
+    // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
+    const serverSpan = started && trace.isSpanContextValid(started.span.spanContext()) ? started : undefined;
+    const trackingId = assignTrackingId(request, response, header, serverSpan?.span);
+    const observation = new RequestObservation(request, response, this.observers, serverSpan?.span, serverSpan, trackingId, this.reportObserverError);
+    if (!serverSpan) return { context: context.active(), observation, untracedId: trackingId };
+    // Listeners the request and response get later (body parsing, 'close') run in the span.
+    context.bind(serverSpan.context, request as never);
+    context.bind(serverSpan.context, response as never);
+    return { context: serverSpan.context, observation };
   }
 
   /** For servers a foreign instrumentation already spans: observe only. */

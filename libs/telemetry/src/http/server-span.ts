@@ -12,11 +12,10 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
-import { TelemetryAttributes, TRACER_NAME } from '../telemetry.constants';
+import { TRACER_NAME } from '../telemetry.constants';
 import type { ObservedRequest } from './http-request-observer.interface';
+import { httpMethodOf } from './http-method';
 
-// Methods outside this set are `_OTHER` (HTTP semantic conventions), so a client cannot mint span names.
-const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
 const MAX_ATTRIBUTE_LENGTH = 1024;
 
 /** A server span and the context the request is handled in. @internal */
@@ -36,8 +35,7 @@ export interface ServerSpan {
  */
 export function startServerSpan(request: ObservedRequest & { httpVersion?: string }, path: string): ServerSpan {
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-  const rawMethod = request.method ?? 'GET';
-  const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';
+  const method = httpMethodOf(request.method);
   const attributes: Record<string, string> = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_PATH]: cut(path),
@@ -61,11 +59,6 @@ export function suppressedContext(): Context {
   return suppressTracing(context.active());
 }
 
-/** Sets the tracking id attribute (the trace id) on a server span. @internal */
-export function markTrackingId(span: Span, trackingId: string): void {
-  span.setAttribute(TelemetryAttributes.TRACKING_ID, trackingId);
-}
-
 /**
  * Ends a server span with what the response told: its name `{METHOD} {route}`, the
  * route and status attributes, ERROR for a 5xx, `error.type` for a 4xx/5xx or an aborted request.
@@ -74,7 +67,7 @@ export function markTrackingId(span: Span, trackingId: string): void {
 export function endServerSpan(span: Span, method: string, route: string | undefined, status: number, aborted: boolean): void {
   if (route !== undefined) {
     span.setAttribute(ATTR_HTTP_ROUTE, route);
-    span.updateName(`${KNOWN_METHODS.has(method) ? method : '_OTHER'} ${route}`);
+    span.updateName(`${httpMethodOf(method)} ${route}`);
   }
   if (!aborted) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   if (aborted) span.setAttribute(ATTR_ERROR_TYPE, 'aborted');

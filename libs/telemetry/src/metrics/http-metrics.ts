@@ -1,10 +1,9 @@
-import { TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { HTTP_METHODS, httpMethodOf } from '../http/http-method';
 import type { CompletedRequest, HttpRequestObserver, ObservedRequest } from '../http/http-request-observer.interface';
 import type { MetricFactory, TelemetryGauge, TelemetryHistogram } from './metric-factory';
 import { HTTP_DURATION_BUCKETS, HTTP_SIZE_BUCKETS, UNMATCHED_ROUTE } from './metrics.constants';
+import { traceExemplarOf } from './sampled-trace-exemplar';
 
-// Methods outside this set share `_OTHER` (OpenTelemetry HTTP semantic conventions).
-const METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', '_OTHER'] as const;
 const API_VERSION = /\/(v\d+)(?=\/|$)/;
 
 type DurationLabels = 'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type' | 'api_version';
@@ -28,7 +27,7 @@ export class HttpMetrics implements HttpRequestObserver {
       name: 'http_server_request_duration_seconds',
       help: 'Duration of HTTP server requests',
       labelNames: ['http_request_method', 'http_route', 'http_response_status_code', 'error_type', 'api_version'],
-      labelValues: { http_request_method: METHODS },
+      labelValues: { http_request_method: HTTP_METHODS },
       // Route templates come from the app's own code; unmatched requests share one value.
       boundedLabels: ['http_route'],
       buckets: HTTP_DURATION_BUCKETS,
@@ -38,14 +37,14 @@ export class HttpMetrics implements HttpRequestObserver {
       name: 'http_server_active_requests',
       help: 'HTTP server requests in flight',
       labelNames: ['http_request_method'],
-      labelValues: { http_request_method: METHODS },
+      labelValues: { http_request_method: HTTP_METHODS },
     });
     const bodySize = (name: string, help: string) =>
       factory.histogram<SizeLabels>({
         name,
         help,
         labelNames: ['http_request_method', 'http_route'],
-        labelValues: { http_request_method: METHODS },
+        labelValues: { http_request_method: HTTP_METHODS },
         boundedLabels: ['http_route'],
         buckets: HTTP_SIZE_BUCKETS,
       });
@@ -55,15 +54,14 @@ export class HttpMetrics implements HttpRequestObserver {
 
   /** A request started: it is in flight until `end`. */
   start(request: ObservedRequest): void {
-    this.active.inc({ http_request_method: methodOf(request) });
+    this.active.inc({ http_request_method: httpMethodOf(request.method) });
   }
 
   /** A request ended; a sampled span links its duration observation to the trace. */
   end({ request, response, route: template, status, aborted, seconds, spanContext }: CompletedRequest): void {
-    const method = methodOf(request);
+    const method = httpMethodOf(request.method);
     this.active.dec({ http_request_method: method });
     const route = template ?? UNMATCHED_ROUTE;
-    const sampled = spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     this.duration.observe(
       {
         http_request_method: method,
@@ -73,18 +71,13 @@ export class HttpMetrics implements HttpRequestObserver {
         api_version: template?.match(API_VERSION)?.[1] ?? '',
       },
       seconds,
-      sampled ? { trace_id: spanContext.traceId } : undefined,
+      traceExemplarOf(spanContext),
     );
     const requestBytes = contentLength(request.headers['content-length']);
     if (requestBytes !== undefined) this.requestSize.observe({ http_request_method: method, http_route: route }, requestBytes);
     const responseBytes = contentLength(response.getHeader('content-length'));
     if (responseBytes !== undefined) this.responseSize.observe({ http_request_method: method, http_route: route }, responseBytes);
   }
-}
-
-function methodOf(request: ObservedRequest): string {
-  const method = request.method?.toUpperCase() ?? 'GET';
-  return (METHODS as readonly string[]).includes(method) ? method : '_OTHER';
 }
 
 function contentLength(value: unknown): number | undefined {

@@ -51,15 +51,19 @@ export interface ResponseWithHeaders {
 }
 
 /**
- * Gives a request its tracking id once: the trace id of its active span (with the
- * header and `tracking.id` attribute, unless the SDK's http hook already set them), or,
- * without a span, a trace id of its own. A client-sent tracking-id header is never trusted.
+ * Gives a request its tracking id once: the trace id of its span (the given one, or the
+ * active one), with the header and `tracking.id` attribute unless they are already set,
+ * or, without a span, a trace id of its own. A client-sent tracking-id header is never trusted.
  * @internal
  */
-export function assignTrackingId(request: RequestWithTrackingId, response: ResponseWithHeaders, header: string): string {
+export function assignTrackingId(
+  request: RequestWithTrackingId,
+  response: ResponseWithHeaders,
+  header: string,
+  span: Span | undefined = trace.getActiveSpan(),
+): string {
   const assigned = request[TRACKING_ID_KEY];
   if (assigned !== undefined) return assigned;
-  const span = trace.getActiveSpan();
   const traceId = traceIdOf(span);
   let trackingId: string;
   if (traceId === undefined) {
@@ -67,7 +71,7 @@ export function assignTrackingId(request: RequestWithTrackingId, response: Respo
     response.setHeader(header, trackingId);
   } else {
     trackingId = traceId;
-    // A span from a tracer provider of the user's own has no hook setting these.
+    // A span from an instrumentation of the user's own may have set them already.
     if (response.getHeader(header) === undefined) {
       span!.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
       response.setHeader(header, traceId);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MetricFactory, type TelemetryCounter, type TelemetryGauge, type TelemetryHistogram } from '../metric-factory';
 import { BUSINESS_DURATION_BUCKETS } from '../metrics.constants';
-import { sampledTraceExemplar } from '../sampled-trace-exemplar';
+import { traceExemplarOf } from '../sampled-trace-exemplar';
 
 /** Outcomes of a task. @publicApi */
 export const TASK_STATUSES = ['succeeded', 'failed', 'skipped'] as const;
@@ -41,7 +41,7 @@ export class TaskMetrics {
   /** One finished task: counted by name and status, its duration observed. */
   record(taskName: string, status: TaskStatus, durationSeconds: number): void {
     this.executed.inc({ task_name: taskName, status });
-    this.duration.observe({ task_name: taskName }, durationSeconds, sampledTraceExemplar());
+    this.duration.observe({ task_name: taskName }, durationSeconds, traceExemplarOf());
   }
 
   /** A task is tried again. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MetricFactory, type TelemetryCounter, type TelemetryGauge, type TelemetryHistogram } from '../metric-factory';
 import { BUSINESS_DURATION_BUCKETS } from '../metrics.constants';
-import { sampledTraceExemplar } from '../sampled-trace-exemplar';
+import { traceExemplarOf } from '../sampled-trace-exemplar';
 
 /** Outcomes the workflow metrics accept; anything else is recorded as `other`. @publicApi */
 export const WORKFLOW_STATUSES = ['completed', 'failed', 'cancelled', 'timeout'] as const;
@@ -39,7 +39,7 @@ export class WorkflowMetrics {
   /** One finished workflow: counted by type and status, its duration observed. */
   record(workflowType: string, status: WorkflowStatus, durationSeconds: number): void {
     this.executions.inc({ workflow_type: workflowType, status });
-    this.duration.observe({ workflow_type: workflowType }, durationSeconds, sampledTraceExemplar());
+    this.duration.observe({ workflow_type: workflowType }, durationSeconds, traceExemplarOf());
   }
 
   /** Marks a workflow running; call the returned function once when it ends. */
