@@ -1,18 +1,30 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { LoggingLifecycle } from './logging/logging.lifecycle';
 import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 import type { TelemetryRuntime } from './sdk/telemetry-runtime';
+import { withDeadline } from './sdk/with-deadline';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from './telemetry.constants';
 
+/** Time kept after the span flush for the log flush and exit. */
+const EXIT_MARGIN_MILLIS = 250;
+
 /**
- * The app's telemetry shutdown, in the one order that loses nothing: export the finished
- * spans (a collector that is down is a warning, not a crash), then hand Nest its logger
- * back and flush the log destination, so the warning itself is written in this format.
+ * The app's telemetry shutdown, in the one order that loses nothing. Nest closes the
+ * HTTP server (no new connections, in-flight requests finish) before
+ * `onApplicationShutdown`, so when it runs every response's span has ended: export them
+ * (a collector that is down or hangs costs a warning, never more than the deadline),
+ * then hand Nest its logger back and flush the log destination, the warning included.
+ *
+ * On a signal (`enableShutdownHooks()`), `shutdownTimeoutMillis` bounds the whole
+ * shutdown: past it, the log lines are flushed and the process exits with code 1 rather
+ * than hang (an in-flight request that never ends, a hook that never returns).
  * @internal
  */
 @Injectable()
-export class TelemetryShutdown implements OnApplicationShutdown {
+export class TelemetryShutdown implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('TelemetryModule');
+  private startedAt: number | undefined;
+  private forcedExit: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
@@ -20,14 +32,31 @@ export class TelemetryShutdown implements OnApplicationShutdown {
     private readonly logging: LoggingLifecycle,
   ) {}
 
+  beforeApplicationShutdown(signal?: string): void {
+    this.startedAt = Date.now();
+    if (signal === undefined) return;
+    const timeout = this.options.shutdownTimeoutMillis;
+    this.forcedExit = setTimeout(() => {
+      this.logger.error(`shutdown on ${signal} did not finish within ${timeout} ms (shutdownTimeoutMillis): exiting now`);
+      this.logging.release();
+      process.exit(1);
+    }, timeout);
+    this.forcedExit.unref();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    const elapsed = this.startedAt === undefined ? 0 : Date.now() - this.startedAt;
+    const budget = Math.max(0, this.options.shutdownTimeoutMillis - elapsed - EXIT_MARGIN_MILLIS);
     // Flush, not shut down: another app in the same process may still be running.
     try {
-      await this.runtime.forceFlush();
+      await withDeadline(this.runtime.forceFlush(), budget, 'the span export');
     } catch (error) {
       const target = this.options.otlpTracesUrl ?? this.options.traceExporter;
-      this.logger.warn(`could not export the last spans to ${target}: ${error instanceof Error ? error.message : String(error)}`);
+      const queued = this.runtime.exportMonitor?.stats().queued;
+      const lost = queued ? ` (${queued} spans still queued are lost)` : '';
+      this.logger.warn(`could not export the last spans to ${target}: ${error instanceof Error ? error.message : String(error)}${lost}`);
     } finally {
+      clearTimeout(this.forcedExit);
       this.logging.release();
     }
   }

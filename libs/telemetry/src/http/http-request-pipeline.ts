@@ -2,13 +2,15 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { HttpAdapterHost } from '@nestjs/core';
 import { context, trace } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
-import { Server } from 'node:http';
+import { Server, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { formatTraceparent } from '../propagation/traceparent';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { createPathMatcher } from '../sdk/ignored-paths';
 import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
 import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
-import { assignTrackingId, untracedRequestStorage } from '../tracking-id/tracking-id';
+import { assignTrackingId, newTrackingId, untracedRequestStorage } from '../tracking-id/tracking-id';
 import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
 import { RequestObservation } from './request-observation';
@@ -25,8 +27,17 @@ interface Handling {
 interface ObservedServer {
   emit: Emit;
   prependListener(event: 'request', listener: (request: ObservedRequest, response: ObservedResponse) => void): unknown;
-  removeListener(event: 'request', listener: (request: ObservedRequest, response: ObservedResponse) => void): unknown;
+  removeListener(event: 'request' | 'clientError', listener: (...args: never[]) => void): unknown;
+  on(event: 'clientError', listener: (error: Error & { code?: string }, socket: Duplex) => void): unknown;
+  listenerCount(event: string): number;
 }
+
+// What Node answers a request its parser rejected, by parser error code (as its own default handler does).
+const CLIENT_ERROR_STATUS: Record<string, number> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
 
 /**
  * Every request of the app, from the moment its server emits it, before express: the
@@ -48,6 +59,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
   private server: ObservedServer | undefined;
   private originalEmit: Emit | undefined;
   private observerFailed = false;
+  private handlesClientErrors = false;
   /** Whether spans can be recorded at all: without a tracer provider they are no-ops, not worth starting. */
   private readonly tracing: boolean;
 
@@ -66,6 +78,11 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
     const server = this.adapterHost.httpAdapter?.getHttpServer() as ObservedServer | undefined;
     if (!server) return;
     this.server = server;
+    // Only where the app has no handler of its own: Node's default one then stands aside.
+    if (server.listenerCount('clientError') === 0) {
+      server.on('clientError', this.rejectMalformedRequest);
+      this.handlesClientErrors = true;
+    }
     if (this.options.instrumentations.http && !isWrapped(Server.prototype.emit)) {
       const emit = server.emit;
       this.originalEmit = emit;
@@ -81,6 +98,8 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
   onApplicationShutdown(): void {
     if (this.originalEmit) this.server!.emit = this.originalEmit;
     else this.server?.removeListener('request', this.observe);
+    if (this.handlesClientErrors) this.server?.removeListener('clientError', this.rejectMalformedRequest);
+    this.handlesClientErrors = false;
     this.server = undefined;
     this.originalEmit = undefined;
   }
@@ -113,6 +132,10 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
     const serverSpan = started && trace.isSpanContextValid(started.span.spanContext()) ? started : undefined;
     const trackingId = assignTrackingId(request, response, header, serverSpan?.span);
+    if (serverSpan && this.options.serverTiming) {
+      const spanContext = serverSpan.span.spanContext();
+      response.setHeader('Server-Timing', `traceparent;desc="${formatTraceparent(spanContext, spanContext.traceFlags)}"`);
+    }
     const observation = new RequestObservation(request, response, this.observers, serverSpan?.span, serverSpan, trackingId, this.reportObserverError);
     if (!serverSpan) return { context: context.active(), observation, untracedId: trackingId };
     // Listeners the request and response get later (body parsing, 'close') run in the span.
@@ -120,6 +143,26 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
     context.bind(serverSpan.context, response as never);
     return { context: serverSpan.context, observation };
   }
+
+  /**
+   * A request Node's HTTP parser rejected (a header with CR, LF or control characters, one
+   * over the size limit, a broken request line) never reaches the app. It still gets
+   * Node's status, a tracking id and a log line, so a client sees the same contract on
+   * every response and the rejection can be found.
+   */
+  private readonly rejectMalformedRequest = (error: Error & { code?: string }, socket: Duplex): void => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+    const trackingId = newTrackingId();
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n${this.options.trackingIdHeader}: ${trackingId}\r\n\r\n`,
+    );
+    // The code names the rule broken; the raw bytes (error.rawPacket) are the client's and stay out of the log.
+    this.logger.warn(`rejected a malformed HTTP request with ${status}: ${error.code ?? error.name} (tracking id ${trackingId})`);
+  };
 
   /** For servers a foreign instrumentation already spans: observe only. */
   private readonly observe = (request: ObservedRequest, response: ObservedResponse): void => {

@@ -152,6 +152,26 @@ export interface TelemetrySdkOptions {
    */
   trackingIdHeader?: string;
   /**
+   * Send the request's trace context to browsers as
+   * `Server-Timing: traceparent;desc="00-…"`, which front-end RUM tools read to join
+   * their spans to the server's trace.
+   * @default true
+   */
+  serverTiming?: boolean;
+  /**
+   * How long shutdown may take, from the signal to exit: in-flight requests finish and
+   * spans and log lines are flushed within it; a collector that hangs cannot hold the
+   * process past it.
+   * @default 10000
+   */
+  shutdownTimeoutMillis?: number;
+  /**
+   * Span export failures (collector down, refused, timing out) are logged at most once
+   * per interval, with the number not logged since.
+   * @default 60000
+   */
+  exportErrorLogIntervalMillis?: number;
+  /**
    * Auto-instrumentations to register.
    * @default all on, express layer spans off
    */

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger as NestLogger, type LoggerService, type OnModuleInit } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { TELEMETRY_OPTIONS } from '../telemetry.constants';
+import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
+import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
 import { TELEMETRY_LOGGER } from './logging.constants';
 import type { TelemetryLogger } from './logger.factory';
 
@@ -27,9 +28,12 @@ export class LoggingLifecycle implements OnModuleInit {
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
     @Inject(TELEMETRY_LOGGER) private readonly telemetryLogger: TelemetryLogger,
     private readonly nestLogger: Logger,
+    @Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime,
   ) {}
 
   onModuleInit(): void {
+    // Span export trouble goes to the app's log, with its context, instead of stderr.
+    this.runtime.exportMonitor?.setLogger(new NestLogger('SpanExport'));
     if (!this.options.logging.enabled) return;
     // What app.useLogger(app.get(Logger)) does, without asking every app to write it;
     // lines buffered with `bufferLogs: true` are written now, in this format.
@@ -41,6 +45,7 @@ export class LoggingLifecycle implements OnModuleInit {
 
   /** Called once the app's own shutdown lines (a failed span export) are written. */
   release(): void {
+    this.runtime.exportMonitor?.setLogger(undefined);
     // Only if it is still ours: another app may have taken over since.
     if (this.overridden && NestLoggerState.current() === this.nestLogger) NestLogger.overrideLogger(this.previousLogger ?? false);
     this.overridden = false;

@@ -1,7 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Registry, OpenMetricsContentType } from 'prom-client';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { TELEMETRY_OPTIONS } from '../telemetry.constants';
+import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
+import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
+import { registerSpanExportMetrics } from './span-export.metrics';
 import { startDefaultMetrics } from './default-metrics';
 import { MetricsExposition } from './metrics-exposition';
 import { MetricsServer } from './metrics-server';
@@ -22,6 +24,7 @@ export class MetricsLifecycle implements OnModuleInit, OnApplicationBootstrap, O
     @Inject(TELEMETRY_METRICS_REGISTRY) private readonly registry: Registry<OpenMetricsContentType>,
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
     @Inject(MetricsExposition) private readonly exposition: MetricsExposition,
+    @Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime,
   ) {}
 
   /** The separate metrics listener's URL, when `metrics.port` is set. */
@@ -30,9 +33,9 @@ export class MetricsLifecycle implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   onModuleInit(): void {
-    if (this.options.metrics.enabled && this.options.metrics.defaultMetrics) {
-      this.stopDefaultMetrics = startDefaultMetrics(this.registry);
-    }
+    if (!this.options.metrics.enabled) return;
+    if (this.options.metrics.defaultMetrics) this.stopDefaultMetrics = startDefaultMetrics(this.registry);
+    if (this.runtime.exportMonitor) registerSpanExportMetrics(this.registry, this.runtime.exportMonitor);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -27,6 +27,9 @@ const SDK_OPTION_FIELDS: Record<keyof TelemetrySdkOptions, keyof ResolvedSdkOpti
   samplingRatio: 'samplingRatio',
   ignorePaths: 'ignorePaths',
   trackingIdHeader: 'trackingIdHeader',
+  serverTiming: 'serverTiming',
+  shutdownTimeoutMillis: 'shutdownTimeoutMillis',
+  exportErrorLogIntervalMillis: 'exportErrorLogIntervalMillis',
   instrumentations: 'instrumentations',
 };
 

@@ -26,6 +26,9 @@ export interface ResolvedSdkOptions {
   samplingRatio: number;
   ignorePaths: IgnoredPath[];
   trackingIdHeader: string;
+  serverTiming: boolean;
+  shutdownTimeoutMillis: number;
+  exportErrorLogIntervalMillis: number;
   instrumentations: Required<{
     http: boolean;
     undici: boolean;

@@ -10,7 +10,7 @@ import type {
 } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from './resolved-telemetry-options.interface';
 import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
-import { blankToUndefined, bool, firstListItem, nonEmpty, oneOf, str } from './option-validators';
+import { blankToUndefined, bool, firstListItem, nonEmpty, oneOf, positiveInteger, str } from './option-validators';
 
 // Incubating semantic-convention keys are not exported from the stable entry point.
 const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
@@ -81,6 +81,9 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
     samplingRatio: ratio(options.samplingRatio ?? samplerArgFromEnv(env) ?? 1),
     ignorePaths: ignorePaths(options.ignorePaths ?? [...DEFAULT_IGNORED_PATHS]),
     trackingIdHeader: headerName(options.trackingIdHeader ?? DEFAULT_TRACKING_ID_HEADER),
+    serverTiming: bool('serverTiming', options.serverTiming ?? true),
+    shutdownTimeoutMillis: positiveInteger('shutdownTimeoutMillis', options.shutdownTimeoutMillis ?? 10_000),
+    exportErrorLogIntervalMillis: positiveInteger('exportErrorLogIntervalMillis', options.exportErrorLogIntervalMillis ?? 60_000),
     instrumentations: {
       http: bool('instrumentations.http', options.instrumentations?.http ?? true),
       undici: bool('instrumentations.undici', options.instrumentations?.undici ?? true),

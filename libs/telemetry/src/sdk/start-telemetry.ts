@@ -1,4 +1,5 @@
-import { context, diag, propagation, trace } from '@opentelemetry/api';
+import { context, diag, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
+import { CompositePropagator, loggingErrorHandler, setGlobalErrorHandler, W3CBaggagePropagator } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import {
   envDetector,
@@ -22,7 +23,10 @@ import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.in
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
 import { resolveSdkOptions } from '../options/sdk-options.resolver';
 import { createInstrumentations } from './instrumentations.factory';
+import { StrictTraceContextPropagator } from '../propagation/strict-trace-context.propagator';
 import { createSpanExporter } from './span-exporter.factory';
+import { SpanExportMonitor } from './span-export-monitor';
+import { withDeadline } from './with-deadline';
 import type { TelemetryRuntime } from './telemetry-runtime';
 
 /** Modules that auto-instrumentation can only patch if they load after the SDK starts. */
@@ -49,13 +53,14 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
   if (current) return current;
   const resolved = resolveSdkOptions(options);
   const loadedTooEarly = MUST_LOAD_AFTER_SDK.filter(isLoaded);
-  const spanProcessor = createSpanProcessor(resolved);
+  const { spanProcessor, exportMonitor } = createSpanProcessor(resolved);
   const instrumentations = createInstrumentations(resolved);
 
   const sdk = new NodeSDK({
     resource: resourceFromAttributes(resourceAttributesOf(resolved)),
     // The environment detector is applied above, under the options, not over them.
     resourceDetectors: resolved.detectResources ? [hostDetector, osDetector, processDetector, serviceInstanceIdDetector] : [],
+    textMapPropagator: propagatorOf(process.env),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(resolved.samplingRatio) }),
     spanProcessors: [spanProcessor],
     instrumentations,
@@ -64,6 +69,8 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
     logRecordProcessors: [],
   });
   sdk.start();
+  // Failed exports reach this handler; without it they would go to a diag logger nobody set.
+  if (exportMonitor) setGlobalErrorHandler((error) => exportMonitor.reportError(error));
 
   let stopped: Promise<void> | undefined;
   const runtime: TelemetryRuntime = {
@@ -71,9 +78,10 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
     sdkStarted: true,
     loadedTooEarly,
     nestInstrumented: resolved.instrumentations.nestjs && !loadedTooEarly.includes('@nestjs/core'),
+    exportMonitor,
     forceFlush: () => spanProcessor.forceFlush(),
     shutdown: () => {
-      stopped ??= stop(sdk, instrumentations).finally(() => {
+      stopped ??= stop(sdk, instrumentations, resolved.shutdownTimeoutMillis).finally(() => {
         if (current === runtime) current = undefined;
       });
       return stopped;
@@ -107,25 +115,41 @@ function resourceAttributesOf(options: ResolvedSdkOptions): Record<string, strin
 }
 
 /** Leaves nothing process-wide behind: exporters flushed, modules unpatched, globals free. */
-async function stop(sdk: NodeSDK, instrumentations: readonly Instrumentation[]): Promise<void> {
+async function stop(sdk: NodeSDK, instrumentations: readonly Instrumentation[], timeoutMillis: number): Promise<void> {
   try {
-    await sdk.shutdown();
+    // A collector that never answers must not hold the process.
+    await withDeadline(sdk.shutdown(), timeoutMillis, 'OpenTelemetry SDK shutdown');
   } catch (error) {
     diag.error('nest-telemetry: SDK shutdown failed', error);
   } finally {
     for (const instrumentation of instrumentations) instrumentation.disable();
+    setGlobalErrorHandler(loggingErrorHandler());
     trace.disable();
     propagation.disable();
     context.disable();
   }
 }
 
-function createSpanProcessor(options: ResolvedSdkOptions): SpanProcessor {
+function createSpanProcessor(options: ResolvedSdkOptions): { spanProcessor: SpanProcessor; exportMonitor?: SpanExportMonitor } {
   const exporter = createSpanExporter(options);
   // Without an exporter spans are still created, so every request has a trace id to
   // return and propagate; they are simply not sent anywhere.
-  if (!exporter) return new NoopSpanProcessor();
-  return options.batch ? new BatchSpanProcessor({ ...options.batchOptions, exporter }) : new SimpleSpanProcessor({ exporter });
+  if (!exporter) return { spanProcessor: new NoopSpanProcessor() };
+  if (!options.batch) return { spanProcessor: new SimpleSpanProcessor({ exporter }) };
+  const target = options.spanExporter ? exporter.constructor.name : (options.otlpTracesUrl ?? options.traceExporter);
+  const exportMonitor = new SpanExportMonitor(target, options.exportErrorLogIntervalMillis);
+  // The processor reports finished, failed and dropped spans to its self-observability meter: the monitor.
+  const spanProcessor = new BatchSpanProcessor({ ...options.batchOptions, exporter, selfObsMeterProvider: exportMonitor.meterProvider });
+  return { spanProcessor, exportMonitor };
+}
+
+/**
+ * W3C Trace Context by the letter, and W3C Baggage; `OTEL_PROPAGATORS`, when set, is the
+ * user's explicit choice and the SDK builds what it names instead.
+ */
+function propagatorOf(env: NodeJS.ProcessEnv): TextMapPropagator | undefined {
+  if (env.OTEL_PROPAGATORS?.trim()) return undefined;
+  return new CompositePropagator({ propagators: [new StrictTraceContextPropagator(), new W3CBaggagePropagator()] });
 }
 
 function isLoaded(moduleName: string): boolean {

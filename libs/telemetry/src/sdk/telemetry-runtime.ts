@@ -1,4 +1,5 @@
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
+import type { SpanExportMonitor } from './span-export-monitor';
 
 /**
  * The process-level side of telemetry: what `startTelemetry()` started (or the stand-in
@@ -16,6 +17,8 @@ export interface TelemetryRuntime {
   readonly loadedTooEarly: readonly string[];
   /** True when instrumentation-nestjs-core is running and patched `@nestjs/core` in time. */
   readonly nestInstrumented: boolean;
+  /** What span export did so far (exported, failed, dropped, queued); absent when spans are not batched for export. */
+  readonly exportMonitor?: SpanExportMonitor;
   /** Exports every finished span now (before a test asserts, or before exit). */
   forceFlush(): Promise<void>;
   /**

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { trace, type Span } from '@opentelemetry/api';
 import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
+import { parseTraceparent } from '../propagation/traceparent';
 import { TelemetryAttributes } from '../telemetry.constants';
 
 /** Property of the request object holding its tracking id. @internal */
@@ -14,12 +14,11 @@ export interface RequestWithTrackingId {
 }
 
 const ids = new RandomIdGenerator();
-// Parses `traceparent` by the W3C rules even when no propagator is registered globally.
-const traceContext = new W3CTraceContextPropagator();
-const headerGetter = {
-  keys: (carrier: RequestWithTrackingId['headers']) => Object.keys(carrier),
-  get: (carrier: RequestWithTrackingId['headers'], key: string) => carrier[key],
-};
+
+/** A new random tracking id: 32 lowercase hex characters, like a trace id. @internal */
+export function newTrackingId(): string {
+  return ids.generateTraceId();
+}
 
 /**
  * Holds the tracking id of requests that have no span (tracing off, path ignored), so
@@ -40,8 +39,8 @@ export function traceIdOf(span: Span | undefined): string | undefined {
  * @internal
  */
 export function trackingIdWithoutSpan(headers: RequestWithTrackingId['headers']): string {
-  const parent = trace.getSpanContext(traceContext.extract(ROOT_CONTEXT, headers, headerGetter));
-  return parent && trace.isSpanContextValid(parent) ? parent.traceId : ids.generateTraceId();
+  // By the W3C rules, even when no propagator is registered globally.
+  return parseTraceparent(headers.traceparent)?.traceId ?? ids.generateTraceId();
 }
 
 /** A response the tracking id can be written on. @internal */

@@ -1,0 +1,48 @@
+import { Counter, Gauge, type OpenMetricsContentType, type Registry } from 'prom-client';
+import type { SpanExportMonitor, SpanExportStats } from '../sdk/span-export-monitor';
+
+type CountedOutcome = 'exported' | 'failed' | 'dropped';
+
+const COUNTERS: Record<CountedOutcome, { name: string; help: string }> = {
+  exported: { name: 'otel_export_exported_spans', help: 'Spans the OTLP endpoint accepted' },
+  failed: { name: 'otel_export_failed_spans', help: 'Spans lost in failed exports (collector down, refused or timing out)' },
+  dropped: { name: 'otel_export_dropped_spans', help: 'Spans dropped because the export queue was full' },
+};
+
+/**
+ * The span export's health on the app's registry, read from the runtime's monitor at
+ * scrape time (nothing is counted twice, nothing on the request path):
+ * `otel_export_{exported,failed,dropped}_spans_total`, `otel_export_queue_spans` and
+ * `otel_export_queue_capacity_spans`. An alert on `rate(otel_export_dropped_spans_total[5m]) > 0`
+ * catches a collector that stopped keeping up.
+ * @internal
+ */
+export function registerSpanExportMetrics(registry: Registry<OpenMetricsContentType>, monitor: SpanExportMonitor): void {
+  const read = (): SpanExportStats => monitor.stats();
+  const metrics: Array<Counter | Gauge> = [];
+  for (const [outcome, { name, help }] of Object.entries(COUNTERS) as [CountedOutcome, { name: string; help: string }][]) {
+    metrics.push(
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          // A monotonic count kept by the monitor: mirrored, not incremented here.
+          this.reset();
+          this.inc(read()[outcome]);
+        },
+      }),
+    );
+  }
+  metrics.push(
+    new Gauge({ name: 'otel_export_queue_spans', help: 'Spans waiting in the export queue', registers: [registry], collect() { this.set(read().queued); } }),
+    new Gauge({
+      name: 'otel_export_queue_capacity_spans',
+      help: 'Size of the export queue (maxQueueSize)',
+      registers: [registry],
+      collect() {
+        this.set(read().queueCapacity);
+      },
+    }),
+  );
+}
