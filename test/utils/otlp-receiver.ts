@@ -34,7 +34,8 @@ export class OtlpReceiver {
   readonly contentTypes = new Set<string>();
   private server: Server | undefined;
 
-  async start(): Promise<string> {
+  /** Listens on 127.0.0.1 (`port` 0: any free port) and returns the base URL. */
+  async start(port = 0): Promise<string> {
     this.server = createServer((request, response) => {
       void this.handle(request).then(
         (status) => {
@@ -49,11 +50,12 @@ export class OtlpReceiver {
         },
       );
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 

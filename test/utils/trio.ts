@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 
@@ -9,6 +10,15 @@ export interface RunningService {
   url: string;
   process: ChildProcess;
   output: string[];
+  /** The file stdout and stderr go to, when the trio was started with `logDir`. */
+  logFile?: string;
+}
+
+export interface TrioOptions {
+  /** Start only these services (the others' URLs still point at free ports). */
+  only?: readonly RunningService['name'][];
+  /** Write each service's output to `<logDir>/<name>.log` instead of keeping it in memory. */
+  logDir?: string;
 }
 
 /** The sample trio, started from the compiled `dist/` as three real processes on 127.0.0.1. */
@@ -22,7 +32,7 @@ export class Trio {
   /** The JSON log lines a service has written so far (other output is skipped). */
   logLines(name: RunningService['name']): Record<string, unknown>[] {
     const lines: Record<string, unknown>[] = [];
-    for (const line of this.services.get(name)!.output.join('').split('\n')) {
+    for (const line of this.output(name).split('\n')) {
       if (!line.startsWith('{')) continue;
       try {
         lines.push(JSON.parse(line) as Record<string, unknown>);
@@ -33,8 +43,13 @@ export class Trio {
     return lines;
   }
 
+  /** Everything a service wrote so far. */
+  output(name: RunningService['name']): string {
+    return outputOf(this.services.get(name)!);
+  }
+
   /** Starts engine, agent and gateway on free ports and waits until each answers `/health`. */
-  async start(env: Record<string, string>): Promise<void> {
+  async start(env: Record<string, string>, options: TrioOptions = {}): Promise<void> {
     const [gatewayPort, agentPort, enginePort] = await Promise.all([freePort(), freePort(), freePort()]);
     const shared = {
       ...process.env,
@@ -48,15 +63,19 @@ export class Trio {
     };
     const ports = { gateway: gatewayPort, agent: agentPort, engine: enginePort };
     for (const name of ['engine', 'agent', 'gateway'] as const) {
+      if (options.only && !options.only.includes(name)) continue;
+      const logFile = options.logDir ? path.join(options.logDir, `${name}.log`) : undefined;
+      const fd = logFile ? fs.openSync(logFile, 'w') : undefined;
       const child = spawn(process.execPath, [path.join(ROOT, `dist/apps/${name}/src/main.js`)], {
         cwd: ROOT,
         env: shared,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'],
       });
+      if (fd !== undefined) fs.closeSync(fd);
       const output: string[] = [];
-      child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-      this.services.set(name, { name, url: `http://127.0.0.1:${ports[name]}`, process: child, output });
+      child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      this.services.set(name, { name, url: `http://127.0.0.1:${ports[name]}`, process: child, output, logFile });
     }
     await Promise.all([...this.services.values()].map((service) => waitForHealth(service)));
   }
@@ -84,7 +103,7 @@ async function waitForHealth(service: RunningService, timeoutMs = 30_000): Promi
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (service.process.exitCode !== null) {
-      throw new Error(`${service.name} exited with ${service.process.exitCode}:\n${service.output.join('')}`);
+      throw new Error(`${service.name} exited with ${service.process.exitCode}:\n${outputOf(service)}`);
     }
     try {
       const response = await fetch(`${service.url}/health`);
@@ -92,7 +111,7 @@ async function waitForHealth(service: RunningService, timeoutMs = 30_000): Promi
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${service.name} did not become healthy:\n${service.output.join('')}`);
+    if (Date.now() > deadline) throw new Error(`${service.name} did not become healthy:\n${outputOf(service)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -106,4 +125,8 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+function outputOf(service: RunningService): string {
+  return service.logFile ? fs.readFileSync(service.logFile, 'utf8') : service.output.join('');
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { context, trace } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
@@ -53,13 +53,15 @@ const CLIENT_ERROR_STATUS: Record<string, number> = {
  * @internal
  */
 @Injectable()
-export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('TelemetryModule');
   private readonly isIgnored: (url: string | undefined) => boolean;
   private server: ObservedServer | undefined;
   private originalEmit: Emit | undefined;
   private observerFailed = false;
   private handlesClientErrors = false;
+  /** Shutting down: each response closes its connection, so keep-alive clients go elsewhere. */
+  private draining = false;
   /** Whether spans can be recorded at all: without a tracer provider they are no-ops, not worth starting. */
   private readonly tracing: boolean;
 
@@ -95,6 +97,15 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
+  /**
+   * Nest closes the server next, which refuses new connections but keeps serving new
+   * requests on open keep-alive ones; `Connection: close` on every response from now on
+   * ends those, so the server drains and closes instead of serving until it is killed.
+   */
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
+
   onApplicationShutdown(): void {
     if (this.originalEmit) this.server!.emit = this.originalEmit;
     else this.server?.removeListener('request', this.observe);
@@ -105,6 +116,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
   }
 
   private handle(server: ObservedServer, emit: Emit, request: ObservedRequest, response: ObservedResponse): boolean {
+    if (this.draining) response.setHeader('Connection', 'close');
     const dispatch = () => emit.call(server, 'request', request, response);
     let handling: Handling | undefined;
     try {
@@ -166,6 +178,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, OnApplicatio
 
   /** For servers a foreign instrumentation already spans: observe only. */
   private readonly observe = (request: ObservedRequest, response: ObservedResponse): void => {
+    if (this.draining) response.setHeader('Connection', 'close');
     try {
       const trackingId = assignTrackingId(request, response, this.options.trackingIdHeader);
       if (this.observers.length === 0 || this.isIgnored(request.url)) return;
