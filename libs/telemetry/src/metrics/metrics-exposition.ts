@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { register as globalRegistry, Registry, type Metric, type OpenMetricsContentType } from 'prom-client';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { openMetricsToClassic } from './openmetrics-to-classic';
@@ -31,7 +31,7 @@ export class MetricsExposition {
     options: ResolvedTelemetryOptions,
     private readonly defaultLabels: Record<string, string>,
   ) {
-    this.token = options.metrics.bearerToken === undefined ? undefined : Buffer.from(options.metrics.bearerToken);
+    this.token = options.metrics.bearerToken === undefined ? undefined : digest(options.metrics.bearerToken);
   }
 
   /** The scrape's answer, from its request headers (`accept`, `authorization`). */
@@ -74,10 +74,14 @@ export class MetricsExposition {
   private authorized(authorization: string | undefined): boolean {
     if (!this.token) return true;
     const match = /^Bearer (.+)$/i.exec(authorization ?? '');
-    if (!match) return false;
-    const given = Buffer.from(match[1]);
-    return given.length === this.token.length && timingSafeEqual(given, this.token);
+    // Digests of equal length, compared in constant time: neither the token's content
+    // nor its length can be learnt from how long a wrong guess takes.
+    return timingSafeEqual(digest(match?.[1] ?? ''), this.token) && match !== null;
   }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }
 
 function joined(value: string | string[] | undefined): string | undefined {
