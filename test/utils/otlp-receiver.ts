@@ -64,7 +64,7 @@ export class OtlpReceiver {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.spans)) {
       if (Date.now() > deadline) {
-        throw new Error(`OTLP receiver: condition not met in ${timeoutMs} ms; received ${this.spans.length} spans: ${this.spans.map((s) => `${s.service}:${s.name}`).join(', ')}`);
+        throw new Error(`OTLP receiver: condition not met in ${timeoutMs} ms; received ${this.spans.length} spans: ${this.spans.slice(0, 20).map((s) => `${s.service}:${s.name}`).join(', ')}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
