@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { alertQueries, dashboardQueries } from './utils/monitoring-config';
+import { OtlpReceiver } from './utils/otlp-receiver';
 import { PrometheusServer, PROMTOOL_BIN, requireBinary } from './utils/prometheus-server';
 import { Trio } from './utils/trio';
 
@@ -8,10 +10,12 @@ const SERVICES = { 'api-gateway': '/api/v1/workflows', 'workflow-agent': '/gener
 describe('Prometheus scraping the trio', () => {
   const trio = new Trio();
   const prometheus = new PrometheusServer();
+  const receiver = new OtlpReceiver();
   const trackingIds: string[] = [];
 
   beforeAll(async () => {
-    await trio.start({});
+    // Exporting spans, as in the stack: the span export metrics are on the dashboard too.
+    await trio.start({ OTEL_EXPORTER_OTLP_ENDPOINT: await receiver.start(), OTEL_BSP_SCHEDULE_DELAY: '500' });
     await prometheus.start(
       Object.fromEntries([...trio.services.values()].map((service) => [service.name, service.url.replace('http://', '')])),
     );
@@ -29,6 +33,7 @@ describe('Prometheus scraping the trio', () => {
   afterAll(async () => {
     await prometheus.stop();
     await trio.stop();
+    await receiver.stop();
   });
 
   it('should collect request durations from all three services, by route template', async () => {
@@ -83,5 +88,28 @@ describe('Prometheus scraping the trio', () => {
       expect({ service: service.name, problems: ours }).toEqual({ service: service.name, problems: [] });
       expect(exposition).toContain('http_server_request_duration_seconds_bucket');
     }
+  });
+
+  it('should run every alert expression of monitoring/alerts.yml without error', async () => {
+    for (const { alert, expr } of alertQueries()) {
+      await expect(prometheus.query(expr).then(() => alert)).resolves.toBe(alert);
+    }
+  });
+
+  it('should return data for every dashboard panel query, for the traffic this test sent', async () => {
+    const queries = dashboardQueries();
+    expect(queries.length).toBeGreaterThanOrEqual(12);
+    let empty: string[] = [];
+    await prometheus.waitUntil(
+      async () => {
+        const results = await Promise.all(queries.map(async ({ panel, expr }) => ((await prometheus.query(expr)).length > 0 ? undefined : `${panel}: ${expr}`)));
+        empty = results.filter((result): result is string => result !== undefined);
+        return empty.length === 0;
+      },
+      45_000,
+      'dashboard panels without data',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}:\n${empty.join('\n')}`);
+    });
   });
 });
