@@ -92,7 +92,6 @@ describe('collector outage', () => {
     // The queue the outage filled drains first: spans of requests sent after that must all arrive.
     const deadline = Date.now() + 30_000;
     while ((await exportMetrics()).queued > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(receiver.spans.length).toBeGreaterThan(0);
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
       const response = await fetch(workflowUrl);
