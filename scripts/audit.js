@@ -14,7 +14,7 @@ try {
   report = undefined;
 }
 if (!report || report.error || report.statusCode) {
-  const reason = report?.error?.summary ?? report?.message ?? (run.stderr.trim().split('\n').pop() || 'no report');
+  const reason = report?.message ?? report?.error?.summary ?? (run.stderr.trim().split('\n').pop() || 'no report');
   console.log(`audit: NOT CHECKED, the registry's audit endpoint is unavailable (${reason})`);
   process.exit(0);
 }
