@@ -92,6 +92,24 @@ describe('gateway -> agent -> engine (three processes, OTLP export)', () => {
     expect(spans.filter((span) => span.service === 'workflow-engine' && span.name === 'workflow.step')).toHaveLength(2);
   });
 
+  it("records the engine's workflow steps as measured operations, served at /_telemetry/operations", async () => {
+    const { trackingId } = await postWorkflow(['extract', 'fail']);
+    const body = (await (await fetch(`${trio.services.get('engine')!.url}/_telemetry/operations`)).json()) as {
+      summary: { by_operation_type: Record<string, { total: number }> };
+      records: { operation_name: string; component: string; status: string; metadata: { step: string }; trace_id: string; error: string | null }[];
+    };
+    const steps = body.records.filter((record) => record.trace_id === trackingId);
+    expect(steps.map((record) => [record.operation_name, record.component, record.metadata.step, record.status])).toEqual([
+      ['workflow.step', 'engine', 'extract', 'success'],
+      ['workflow.step', 'engine', 'fail', 'failure'],
+    ]);
+    expect(steps[1].error).toContain('fail');
+    expect(body.summary.by_operation_type['workflow.step'].total).toBeGreaterThanOrEqual(2);
+    const csv = await (await fetch(`${trio.services.get('engine')!.url}/_telemetry/operations?format=csv`)).text();
+    expect(csv.split('\r\n')[0]).toBe('operation_id,operation_name,component,started_at,duration_ms,status,error,memory_delta_mb,metadata,trace_id');
+    expect(csv).toContain(trackingId);
+  });
+
   it('writes log lines in all three services that carry the request tracking id', async () => {
     const { response, trackingId } = await postWorkflow(['fetch', 'fail']);
     expect(response.status).toBe(502);

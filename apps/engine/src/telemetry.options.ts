@@ -5,4 +5,6 @@ export const telemetryOptions: TelemetryModuleOptions = {
   serviceName: 'workflow-engine',
   serviceVersion: '1.0.0',
   project: 'workflow-platform',
+  // The step records of the sample, at GET /_telemetry/operations (off by default).
+  metrics: { operations: { endpoint: true } },
 };

@@ -43,7 +43,15 @@ export type { MetricDefinition, HistogramDefinition, TelemetryCounter, Telemetry
 export { WorkflowMetrics, WORKFLOW_STATUSES, type WorkflowStatus } from './metrics/business/workflow.metrics';
 export { AiMetrics, AI_REQUEST_STATUSES, type AiRequestRecord, type AiRequestStatus } from './metrics/business/ai.metrics';
 export { TaskMetrics, TASK_STATUSES, type TaskStatus } from './metrics/business/task.metrics';
+export { OperationMetrics, CACHE_RESULTS, type CacheResult } from './metrics/business/operation.metrics';
 export { OVERFLOW_LABEL_VALUE, type LabelValues } from './metrics/label-guard';
+export { Measured, type MeasuredOptions } from './operations/measured.decorator';
+export { InvalidOperationInputError } from './operations/invalid-operation-input.error';
+export { OPERATION_CSV_COLUMNS } from './operations/operation-log';
+export type { OperationMetadata, OperationRecord, OperationStatus, OperationsSummary, OperationTypeSummary } from './operations/operation-record';
+export type { SpanExportStats } from './sdk/span-export-monitor';
+export { StrictTraceContextPropagator } from './propagation/strict-trace-context.propagator';
+export { W3CTraceState } from './propagation/tracestate';
 export {
   BUSINESS_DURATION_BUCKETS,
   HTTP_DURATION_BUCKETS,

@@ -33,8 +33,8 @@ import { ConfigurableTelemetryModule, TELEMETRY_MODULE_OPTIONS } from './telemet
     },
     {
       provide: TELEMETRY_LOGGER,
-      useFactory: (options: ResolvedTelemetryOptions) => createTelemetryLogger(options),
-      inject: [TELEMETRY_OPTIONS],
+      useFactory: (options: ResolvedTelemetryOptions, runtime: TelemetryRuntime) => createTelemetryLogger(options, runtime.logRecordLogger),
+      inject: [TELEMETRY_OPTIONS, TELEMETRY_RUNTIME],
     },
   ],
   exports: [TELEMETRY_MODULE_OPTIONS, TELEMETRY_RUNTIME, TELEMETRY_OPTIONS, TELEMETRY_LOGGER],

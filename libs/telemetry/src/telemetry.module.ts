@@ -11,6 +11,8 @@ import { metricsProviders } from './metrics/metrics-registry.provider';
 import { MetricsController } from './metrics/metrics.controller';
 import { TELEMETRY_METRICS_REGISTRY } from './metrics/metrics.constants';
 import { MetricsLifecycle } from './metrics/metrics.lifecycle';
+import { OperationRecorder } from './operations/operation-recorder';
+import { OperationsEndpointMiddleware } from './operations/operations-endpoint.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import type { TelemetryRuntime } from './sdk/telemetry-runtime';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from './telemetry.constants';
@@ -46,6 +48,8 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
     TelemetryShutdown,
     ...metricsProviders,
     MetricsService,
+    OperationRecorder,
+    OperationsEndpointMiddleware,
     MetricsLifecycle,
     LoggingLifecycle,
     httpObserversProvider,
@@ -54,7 +58,10 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
   exports: [TraceService, MetricsService, MetricFactory, TELEMETRY_METRICS_REGISTRY],
 })
 export class TelemetryModule implements NestModule {
-  constructor(@Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime) {}
+  constructor(
+    @Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime,
+    @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
+  ) {}
 
   /** `forRoot()` with no argument runs on `OTEL_*` variables and defaults. */
   static forRoot(options: typeof TELEMETRY_OPTIONS_TYPE = {}): DynamicModule {
@@ -96,6 +103,10 @@ export class TelemetryModule implements NestModule {
    * included.
    */
   configure(consumer: MiddlewareConsumer): void {
+    // Off by default: operation records carry metadata.
+    if (this.options.metrics.operations.endpoint) {
+      consumer.apply(OperationsEndpointMiddleware).forRoutes({ path: '_telemetry/operations', method: RequestMethod.GET });
+    }
     // With the SDK's server spans every request but an ignored one has a span carrying its
     // id, and the pipeline keeps the id of an ignored one: no middleware to pay for.
     if (this.runtime.sdkStarted && this.runtime.options.instrumentations.http) return;

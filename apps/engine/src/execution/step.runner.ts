@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sleep } from '@samples/kit';
-import { TraceService, Traced } from 'nest-telemetry';
+import { MetricsService, TraceService } from 'nest-telemetry';
 import { StepFailedError } from './step-failed.error';
 
 /** Simulated step latencies: `slow` takes about 2 s, anything else a few ms. */
@@ -9,13 +9,26 @@ const STEP_MS = 5;
 
 @Injectable()
 export class StepRunner {
-  constructor(private readonly traces: TraceService) {}
+  constructor(
+    private readonly traces: TraceService,
+    private readonly metrics: MetricsService,
+  ) {}
 
-  /** One span per step; a failing step ends its span with status ERROR. */
-  @Traced({ name: 'workflow.step' })
-  async run(step: string): Promise<void> {
-    this.traces.setAttributes({ 'workflow.step.name': step });
-    if (step === 'fail') throw new StepFailedError(step);
-    await sleep(step === 'slow' ? SLOW_STEP_MS : STEP_MS);
+  /**
+   * One measured operation per step (seed 004): a `workflow.step` span (ERROR when the
+   * step fails), `operations_total` / `operation_duration_seconds` for the `engine`
+   * component, and an operation record with the step's name (GET /_telemetry/operations).
+   */
+  run(step: string): Promise<void> {
+    return this.metrics.measure(
+      'workflow.step',
+      'engine',
+      async () => {
+        this.traces.setAttributes({ 'workflow.step.name': step });
+        if (step === 'fail') throw new StepFailedError(step);
+        await sleep(step === 'slow' ? SLOW_STEP_MS : STEP_MS);
+      },
+      { step },
+    );
   }
 }

@@ -34,6 +34,13 @@ export interface TelemetryMetricsOptions {
    * @default 100
    */
   maxLabelValues?: number;
+  /**
+   * Measured operations (`@Measured()`, `MetricsService.measure()`): how many records the
+   * in-memory buffer keeps (oldest dropped first, drops counted), and whether
+   * `GET /_telemetry/operations` (`?format=csv`) serves them, behind `bearerToken` if set.
+   * @default { bufferSize: 1000, endpoint: false }
+   */
+  operations?: { bufferSize?: number; endpoint?: boolean };
 }
 
 /** Log levels, lowest first. @publicApi */

@@ -7,6 +7,9 @@ export type TelemetryEnvironment = 'dev' | 'staging' | 'prod';
 /** Where finished spans go. @publicApi */
 export type TraceExporterKind = 'otlp' | 'console' | 'none';
 
+/** Where log lines go besides the log destination (stdout). @publicApi */
+export type LogsExporterKind = 'otlp' | 'none';
+
 /** OTLP transports, named as in `OTEL_EXPORTER_OTLP_PROTOCOL`. @publicApi */
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
@@ -117,6 +120,14 @@ export interface TelemetrySdkOptions {
    * @default 'http/protobuf'
    */
   otlpProtocol?: OtlpProtocol;
+  /**
+   * Also send every log line as an OTLP log record (to `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`,
+   * or the OTLP endpoint + `/v1/logs`, over `otlpProtocol`), with its trace context: what
+   * a collector without access to stdout, or the telemetry viewer, reads. The lines are
+   * still written to the log destination. Falls back to `OTEL_LOGS_EXPORTER`.
+   * @default 'none'
+   */
+  logsExporter?: LogsExporterKind;
   /**
    * A custom exporter (e.g. `InMemorySpanExporter` in tests). Takes precedence over
    * `traceExporter`; spans are exported one by one when `batch` is false.

@@ -1,7 +1,9 @@
 import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import type { Logger as LogRecordLogger } from '@opentelemetry/api';
 import { requireOptionalPeer } from '../sdk/optional-peer';
+import { withOtlpLogBridge } from './otlp-log-bridge';
 import { recordErrorLog } from './error-span-event';
 import { correlationFields, createLogObjectFormatter, FORMAT_ERROR_KEY, formatErrorOf } from './log-line';
 
@@ -20,8 +22,10 @@ export interface TelemetryLogger {
  * `tracing` while a span is active, the caller's fields in their groups.
  * @internal
  */
-export function createTelemetryLogger(options: ResolvedTelemetryOptions): TelemetryLogger {
-  const destination = createDestination(options);
+export function createTelemetryLogger(options: ResolvedTelemetryOptions, logRecordLogger?: LogRecordLogger): TelemetryLogger {
+  const written = createDestination(options);
+  // With `logsExporter: 'otlp'`, each line also goes out as an OTLP log record.
+  const destination = logRecordLogger ? withOtlpLogBridge(written, logRecordLogger) : written;
   const formatLogObject = createLogObjectFormatter(options.logging);
   const pinoOptions: LoggerOptions = {
     level: options.logging.level,

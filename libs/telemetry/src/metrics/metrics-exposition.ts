@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { register as globalRegistry, Registry, type Metric, type OpenMetricsContentType } from 'prom-client';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
+import { BearerToken } from '../security/bearer-token';
 import { openMetricsToClassic } from './openmetrics-to-classic';
 
 /** What `/metrics` answers. @internal */
@@ -24,14 +24,14 @@ type RegisteredMetric = Metric & { name: string };
  * @internal
  */
 export class MetricsExposition {
-  private readonly token: Buffer | undefined;
+  private readonly token: BearerToken | undefined;
 
   constructor(
     private readonly registry: Registry<OpenMetricsContentType>,
     options: ResolvedTelemetryOptions,
     private readonly defaultLabels: Record<string, string>,
   ) {
-    this.token = options.metrics.bearerToken === undefined ? undefined : digest(options.metrics.bearerToken);
+    this.token = options.metrics.bearerToken === undefined ? undefined : new BearerToken(options.metrics.bearerToken);
   }
 
   /** The scrape's answer, from its request headers (`accept`, `authorization`). */
@@ -73,15 +73,8 @@ export class MetricsExposition {
 
   private authorized(authorization: string | undefined): boolean {
     if (!this.token) return true;
-    const match = /^Bearer (.+)$/i.exec(authorization ?? '');
-    // Digests of equal length, compared in constant time: neither the token's content
-    // nor its length can be learnt from how long a wrong guess takes.
-    return timingSafeEqual(digest(match?.[1] ?? ''), this.token) && match !== null;
+    return this.token.authorizes(authorization);
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 function joined(value: string | string[] | undefined): string | undefined {

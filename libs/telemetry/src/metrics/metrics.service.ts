@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { OperationRecorder } from '../operations/operation-recorder';
+import type { OperationMetadata, OperationRecord, OperationsSummary } from '../operations/operation-record';
 import { AiMetrics, type AiRequestRecord } from './business/ai.metrics';
+import type { CacheResult } from './business/operation.metrics';
 import { TaskMetrics, type TaskStatus } from './business/task.metrics';
 import { WorkflowMetrics, type WorkflowStatus } from './business/workflow.metrics';
 import { MetricFactory, type HistogramDefinition, type MetricDefinition, type TelemetryCounter, type TelemetryGauge, type TelemetryHistogram } from './metric-factory';
@@ -24,7 +27,50 @@ export class MetricsService {
   private aiMetrics?: AiMetrics;
   private taskMetrics?: TaskMetrics;
 
-  constructor(@Inject(MetricFactory) private readonly factory: MetricFactory) {}
+  constructor(
+    @Inject(MetricFactory) private readonly factory: MetricFactory,
+    @Inject(OperationRecorder) private readonly operations: OperationRecorder,
+  ) {}
+
+  /**
+   * Runs `fn` as a measured operation: a span named `name`, `operations_total` and
+   * `operation_duration_seconds` by type and component, the heap delta, and an
+   * `OperationRecord`. Returns what `fn` returns; a promise or Observable is measured to
+   * its end, a throw or rejection is a `failure` and is rethrown. `@Measured()` does the same for a method.
+   */
+  measure<T>(name: string, component: string, fn: () => T, metadata?: OperationMetadata): T {
+    return this.operations.measure(name, component, fn, metadata);
+  }
+
+  /** A component's data quality score, a finite number in [0, 1] (`data_quality_score`); anything else throws and records nothing. */
+  recordDataQuality(component: string, score: number): void {
+    this.operations.recordDataQuality(component, score);
+  }
+
+  /** A cache lookup's result (`cache_operations_total`). */
+  recordCacheOperation(component: string, operation: string, result: CacheResult): void {
+    this.operations.recordCacheOperation(component, operation, result);
+  }
+
+  /** Data processed, in a unit of your choice (`data_processed_total`). */
+  recordDataProcessed(component: string, unit: string, count: number): void {
+    this.operations.recordDataProcessed(component, unit, count);
+  }
+
+  /** The operation records in the buffer, oldest first. */
+  operationRecords(): OperationRecord[] {
+    return this.operations.records();
+  }
+
+  /** Totals, success rate, average and p95 duration, peak memory, per operation type. */
+  summary(): OperationsSummary {
+    return this.operations.summary();
+  }
+
+  /** The operation records as JSON, or as CSV (RFC 4180; metadata one JSON-encoded column). */
+  exportOperations(format: 'json' | 'csv'): string {
+    return format === 'csv' ? this.operations.toCsv() : this.operations.toJson();
+  }
 
   /** The workflow metrics (created now if this is their first use). */
   get workflows(): WorkflowMetrics {

@@ -21,6 +21,7 @@ const SDK_OPTION_FIELDS: Record<keyof TelemetrySdkOptions, keyof ResolvedSdkOpti
   traceExporter: 'traceExporter',
   otlpEndpoint: 'otlpTracesUrl',
   otlpProtocol: 'otlpProtocol',
+  logsExporter: 'logsExporter',
   spanExporter: 'spanExporter',
   batch: 'batch',
   batchOptions: 'batchOptions',
@@ -58,6 +59,10 @@ export function resolveAppOptions(options: TelemetryModuleOptions, environment: 
       host: nonEmpty('metrics.host', metrics.host ?? '0.0.0.0'),
       bearerToken: metrics.bearerToken === undefined ? undefined : nonEmpty('metrics.bearerToken', metrics.bearerToken),
       maxLabelValues: positiveInteger('metrics.maxLabelValues', metrics.maxLabelValues ?? 100),
+      operations: {
+        bufferSize: positiveInteger('metrics.operations.bufferSize', metrics.operations?.bufferSize ?? 1000),
+        endpoint: bool('metrics.operations.endpoint', metrics.operations?.endpoint ?? false),
+      },
     },
     logging: {
       enabled: bool('logging.enabled', logging.enabled ?? true),

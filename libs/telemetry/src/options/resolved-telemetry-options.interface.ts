@@ -3,6 +3,7 @@ import type { TelemetryLogLevel } from '../interfaces/telemetry-module-options.i
 import type {
   BatchOptions,
   IgnoredPath,
+  LogsExporterKind,
   OtlpProtocol,
   TelemetryEnvironment,
   TraceExporterKind,
@@ -20,6 +21,9 @@ export interface ResolvedSdkOptions {
   /** Full traces URL for HTTP (`…/v1/traces`), host:port URL for gRPC; undefined when not exporting over OTLP. */
   otlpTracesUrl: string | undefined;
   otlpProtocol: OtlpProtocol;
+  logsExporter: LogsExporterKind;
+  /** Full logs URL for HTTP (`…/v1/logs`), host:port URL for gRPC; undefined when logs are not exported. */
+  otlpLogsUrl: string | undefined;
   spanExporter: SpanExporter | undefined;
   batch: boolean;
   batchOptions: BatchOptions;
@@ -46,6 +50,7 @@ export interface ResolvedAppOptions {
     host: string;
     bearerToken: string | undefined;
     maxLabelValues: number;
+    operations: { bufferSize: number; endpoint: boolean };
   };
   logging: {
     enabled: boolean;

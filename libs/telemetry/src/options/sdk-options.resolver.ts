@@ -3,6 +3,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { DEFAULT_IGNORED_PATHS, DEFAULT_TRACKING_ID_HEADER } from '../telemetry.constants';
 import type {
   BatchOptions,
+  LogsExporterKind,
   OtlpProtocol,
   TelemetryEnvironment,
   TelemetrySdkOptions,
@@ -19,6 +20,7 @@ const ATTR_SERVICE_NAMESPACE = 'service.namespace';
 const ENVIRONMENTS: readonly TelemetryEnvironment[] = ['dev', 'staging', 'prod'];
 const EXPORTERS: readonly TraceExporterKind[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
+const LOGS_EXPORTERS: readonly LogsExporterKind[] = ['otlp', 'none'];
 // An HTTP header name (RFC 9110 token) that we can safely set on every response.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -58,12 +60,18 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
       'http/protobuf',
     PROTOCOLS,
   );
-  const otlpTracesUrl = tracesUrl(options.otlpEndpoint, env, otlpProtocol);
+  const otlpTracesUrl = signalUrl('traces', options.otlpEndpoint, env, otlpProtocol);
   const traceExporter = oneOf(
     'traceExporter',
     options.traceExporter ?? firstListItem(env.OTEL_TRACES_EXPORTER) ?? (otlpTracesUrl ? 'otlp' : 'none'),
     EXPORTERS,
   );
+
+  const logsExporter = oneOf('logsExporter', options.logsExporter ?? firstListItem(env.OTEL_LOGS_EXPORTER) ?? 'none', LOGS_EXPORTERS);
+  const otlpLogsUrl = logsExporter === 'otlp' ? signalUrl('logs', options.otlpEndpoint, env, otlpProtocol) : undefined;
+  if (logsExporter === 'otlp' && !otlpLogsUrl) {
+    throw new InvalidTelemetryOptionsError('logsExporter', 'otlp', 'an OTLP endpoint as well (otlpEndpoint, OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)');
+  }
 
   return {
     serviceName,
@@ -75,6 +83,8 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
     traceExporter,
     otlpTracesUrl,
     otlpProtocol,
+    logsExporter,
+    otlpLogsUrl,
     spanExporter: options.spanExporter,
     batch: bool('batch', options.batch ?? true),
     batchOptions: batchOptions(options.batchOptions ?? {}, env),
@@ -101,19 +111,21 @@ function resourceAttributesFromEnv(): Record<string, unknown> {
   return { ...(envDetector.detect().attributes ?? {}) };
 }
 
-function tracesUrl(endpoint: string | undefined, env: Env, protocol: OtlpProtocol): string | undefined {
-  if (endpoint !== undefined) return joinTracesPath(url('otlpEndpoint', endpoint), protocol);
-  const signalSpecific = blankToUndefined(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+/** The URL of one signal's OTLP endpoint: the option, the signal's variable, the base variable. */
+function signalUrl(signal: 'traces' | 'logs', endpoint: string | undefined, env: Env, protocol: OtlpProtocol): string | undefined {
+  if (endpoint !== undefined) return joinSignalPath(url('otlpEndpoint', endpoint), signal, protocol);
+  const variable = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
+  const signalSpecific = blankToUndefined(env[variable]);
   // The signal-specific variable is a full URL, used as is (OTLP exporter spec).
-  if (signalSpecific) return url('otlpEndpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)', signalSpecific);
+  if (signalSpecific) return url(`otlpEndpoint (${variable})`, signalSpecific);
   const base = blankToUndefined(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-  if (base) return joinTracesPath(url('otlpEndpoint (OTEL_EXPORTER_OTLP_ENDPOINT)', base), protocol);
+  if (base) return joinSignalPath(url('otlpEndpoint (OTEL_EXPORTER_OTLP_ENDPOINT)', base), signal, protocol);
   return undefined;
 }
 
-function joinTracesPath(base: string, protocol: OtlpProtocol): string {
+function joinSignalPath(base: string, signal: 'traces' | 'logs', protocol: OtlpProtocol): string {
   if (protocol === 'grpc') return base;
-  return `${base.replace(/\/+$/, '')}/v1/traces`;
+  return `${base.replace(/\/+$/, '')}/v1/${signal}`;
 }
 
 function url(option: string, value: unknown): string {

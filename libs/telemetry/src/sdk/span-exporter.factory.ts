@@ -3,7 +3,14 @@ import type { OtlpProtocol } from '../interfaces/telemetry-sdk-options.interface
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
 import { requireOptionalPeer } from './optional-peer';
 
-type OtlpExporterClass = new (config: { url?: string }) => SpanExporter;
+type OtlpExporterClass<T = SpanExporter> = new (config: { url?: string }) => T;
+
+/** The optional peer package of each OTLP transport, for log records. @internal */
+export const OTLP_LOG_EXPORTER_PACKAGES: Record<OtlpProtocol, string> = {
+  'http/protobuf': '@opentelemetry/exporter-logs-otlp-proto',
+  'http/json': '@opentelemetry/exporter-logs-otlp-http',
+  grpc: '@opentelemetry/exporter-logs-otlp-grpc',
+};
 
 /** The optional peer package of each OTLP transport. @internal */
 export const OTLP_EXPORTER_PACKAGES: Record<OtlpProtocol, string> = {
@@ -36,4 +43,16 @@ export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | 
       return new OTLPTraceExporter(options.otlpTracesUrl ? { url: options.otlpTracesUrl } : {});
     }
   }
+}
+
+/**
+ * The OTLP log record exporter for the resolved options, when `logsExporter` is `otlp`;
+ * an optional peer like the span exporters.
+ * @internal
+ */
+export function createLogRecordExporter<T>(options: ResolvedSdkOptions): T | undefined {
+  if (options.logsExporter !== 'otlp' || !options.otlpLogsUrl) return undefined;
+  const packageName = OTLP_LOG_EXPORTER_PACKAGES[options.otlpProtocol];
+  const { OTLPLogExporter } = requireOptionalPeer<{ OTLPLogExporter: OtlpExporterClass<T> }>(packageName, `OTLP log export over ${options.otlpProtocol}`);
+  return new OTLPLogExporter({ url: options.otlpLogsUrl });
 }

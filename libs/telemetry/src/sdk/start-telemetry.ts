@@ -9,6 +9,7 @@ import {
   resourceFromAttributes,
   serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
@@ -24,7 +25,7 @@ import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.i
 import { resolveSdkOptions } from '../options/sdk-options.resolver';
 import { createInstrumentations } from './instrumentations.factory';
 import { StrictTraceContextPropagator } from '../propagation/strict-trace-context.propagator';
-import { createSpanExporter } from './span-exporter.factory';
+import { createLogRecordExporter, createSpanExporter } from './span-exporter.factory';
 import { SpanExportMonitor } from './span-export-monitor';
 import { withDeadline } from './with-deadline';
 import type { TelemetryRuntime } from './telemetry-runtime';
@@ -55,16 +56,19 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
   const loadedTooEarly = MUST_LOAD_AFTER_SDK.filter(isLoaded);
   const { spanProcessor, exportMonitor } = createSpanProcessor(resolved);
   const instrumentations = createInstrumentations(resolved);
+  const resource = resourceFromAttributes(resourceAttributesOf(resolved));
+  const loggerProvider = createLoggerProvider(resolved, resource);
 
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes(resourceAttributesOf(resolved)),
+    resource,
     // The environment detector is applied above, under the options, not over them.
     resourceDetectors: resolved.detectResources ? [hostDetector, osDetector, processDetector, serviceInstanceIdDetector] : [],
     textMapPropagator: propagatorOf(process.env),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(resolved.samplingRatio) }),
     spanProcessors: [spanProcessor],
     instrumentations,
-    // Metrics go through Prometheus and logs through pino: no OTLP metric or log pipelines.
+    // Metrics go through Prometheus and logs through pino (bridged to `loggerProvider`
+    // when exported over OTLP): no metric or log pipelines of the SDK's own.
     metricReaders: [],
     logRecordProcessors: [],
   });
@@ -79,9 +83,12 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
     loadedTooEarly,
     nestInstrumented: resolved.instrumentations.nestjs && !loadedTooEarly.includes('@nestjs/core'),
     exportMonitor,
-    forceFlush: () => spanProcessor.forceFlush(),
+    logRecordLogger: loggerProvider?.getLogger('nest-telemetry'),
+    forceFlush: async () => {
+      await Promise.all([spanProcessor.forceFlush(), loggerProvider?.forceFlush()]);
+    },
     shutdown: () => {
-      stopped ??= stop(sdk, instrumentations, resolved.shutdownTimeoutMillis).finally(() => {
+      stopped ??= stop(sdk, loggerProvider, instrumentations, resolved.shutdownTimeoutMillis).finally(() => {
         if (current === runtime) current = undefined;
       });
       return stopped;
@@ -115,10 +122,15 @@ function resourceAttributesOf(options: ResolvedSdkOptions): Record<string, strin
 }
 
 /** Leaves nothing process-wide behind: exporters flushed, modules unpatched, globals free. */
-async function stop(sdk: NodeSDK, instrumentations: readonly Instrumentation[], timeoutMillis: number): Promise<void> {
+async function stop(
+  sdk: NodeSDK,
+  loggerProvider: LoggerProvider | undefined,
+  instrumentations: readonly Instrumentation[],
+  timeoutMillis: number,
+): Promise<void> {
   try {
     // A collector that never answers must not hold the process.
-    await withDeadline(sdk.shutdown(), timeoutMillis, 'OpenTelemetry SDK shutdown');
+    await withDeadline(Promise.all([sdk.shutdown(), loggerProvider?.shutdown()]), timeoutMillis, 'OpenTelemetry SDK shutdown');
   } catch (error) {
     diag.error('nest-telemetry: SDK shutdown failed', error);
   } finally {
@@ -141,6 +153,13 @@ function createSpanProcessor(options: ResolvedSdkOptions): { spanProcessor: Span
   // The processor reports finished, failed and dropped spans to its self-observability meter: the monitor.
   const spanProcessor = new BatchSpanProcessor({ ...options.batchOptions, exporter, selfObsMeterProvider: exportMonitor.meterProvider });
   return { spanProcessor, exportMonitor };
+}
+
+/** Log records for the pino bridge, batched to the OTLP logs endpoint, when `logsExporter` is `otlp`. */
+function createLoggerProvider(options: ResolvedSdkOptions, resource: ReturnType<typeof resourceFromAttributes>): LoggerProvider | undefined {
+  const exporter = createLogRecordExporter<LogRecordExporter>(options);
+  if (!exporter) return undefined;
+  return new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter })] });
 }
 
 /**

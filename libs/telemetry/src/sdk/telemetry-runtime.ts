@@ -1,3 +1,4 @@
+import type { Logger as LogRecordLogger } from '@opentelemetry/api';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
 import type { SpanExportMonitor } from './span-export-monitor';
 
@@ -19,6 +20,8 @@ export interface TelemetryRuntime {
   readonly nestInstrumented: boolean;
   /** What span export did so far (exported, failed, dropped, queued); absent when spans are not batched for export. */
   readonly exportMonitor?: SpanExportMonitor;
+  /** Where log lines go as OTLP log records, when `logsExporter` is `otlp`. */
+  readonly logRecordLogger?: LogRecordLogger;
   /** Exports every finished span now (before a test asserts, or before exit). */
   forceFlush(): Promise<void>;
   /**
