@@ -180,7 +180,11 @@ export const VIEWER_PAGE = /* html */ `<!doctype html>
           el('span', { class: 'swatch', style: { background: colourOf(span.service) } }), failed ? el('span', { class: 'error' }, '! ') : '', span.name),
         el('div', { class: 'span-track' },
           el('div', { class: 'span-bar' + (failed ? ' failed' : ''), style: { left: left + '%', width: width + '%', background: colourOf(span.service) } }),
-          el('span', { class: 'span-duration', style: { left: Math.min(left + width, 92) + '%', marginLeft: '4px' } }, span.durationMs.toFixed(2) + ' ms')));
+          // The duration right of the bar; near the right edge, inside a wide bar or left of a narrow one.
+          el('span', { class: 'span-duration', style: left + width <= 82
+            ? { left: (left + width) + '%', marginLeft: '4px' }
+            : width > 12 ? { right: (100 - left - width) + '%', marginRight: '4px', color: '#fff' } : { right: (100 - left) + '%', marginRight: '4px' } },
+          span.durationMs.toFixed(2) + ' ms')));
       return row;
     });
     const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => el('span', {}, (total * f).toFixed(1) + ' ms'));
