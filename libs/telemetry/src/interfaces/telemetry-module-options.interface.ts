@@ -65,9 +65,11 @@ export interface TelemetryLoggingOptions {
   pretty?: boolean;
   /**
    * nestjs-pino's per-request logger (a child logger bound to each request), which
-   * `PinoLogger.assign()` needs. Lines carry the tracking id without it; turning it off
-   * saves a Nest middleware and a child logger per request (BENCHMARKS.md).
-   * @default true
+   * `PinoLogger.assign()` needs. Off by default: lines carry the tracking id and trace
+   * context without it, and it costs a Nest middleware and a child logger on every
+   * request, the largest single item of the logging cost (BENCHMARKS.md). Turn it on to
+   * use `assign()`; without it `assign()` throws nestjs-pino's "out of request scope" error.
+   * @default false
    */
   requestContext?: boolean;
   /**

@@ -299,13 +299,13 @@ describe('structured logs', () => {
     expect(raw).toContain('[Truncated]');
   });
 
-  it('should bind assign() fields per request by default, and keep the tracking id without the request context', async () => {
-    await start();
+  it('should bind assign() fields per request with requestContext, and keep the tracking id without it (the default)', async () => {
+    await start({ requestContext: true });
     await request(app.getHttpServer()).get('/orders/assign/fields').expect(200);
     expect(logs.lines().find((line) => line['@message'] === 'assigned')).toMatchObject({ order_source: 'web' });
     await app.close();
 
-    await start({ requestContext: false });
+    await start();
     const response = await request(app.getHttpServer()).get('/orders/7').expect(200);
     expect(logs.lines().find((line) => line['@message'] === 'order 7 loaded')).toMatchObject({ tracking_id: response.headers['x-tracking-id'] });
     // assign() is what needs the per-request logger: nestjs-pino refuses it outside one.

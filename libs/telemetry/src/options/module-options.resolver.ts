@@ -68,7 +68,7 @@ export function resolveAppOptions(options: TelemetryModuleOptions, environment: 
       enabled: bool('logging.enabled', logging.enabled ?? true),
       level: oneOf('logging.level', logging.level ?? blankToUndefined(env.LOG_LEVEL)?.toLowerCase() ?? DEFAULT_LOG_LEVELS[environment], LOG_LEVELS),
       pretty: bool('logging.pretty', logging.pretty ?? blankToUndefined(env.LOG_PRETTY)?.toLowerCase() === 'true'),
-      requestContext: bool('logging.requestContext', logging.requestContext ?? true),
+      requestContext: bool('logging.requestContext', logging.requestContext ?? false),
       accessLog: bool('logging.accessLog', logging.accessLog ?? true),
       redact: stringList('logging.redact', logging.redact ?? []),
       maskIp: bool('logging.maskIp', logging.maskIp ?? false),
