@@ -114,4 +114,34 @@ describe('nest-telemetry installed from its tarball into a fresh Nest app', () =
     // Nest's own start-up lines came out in the same format.
     expect(logLines().some((line) => String(line['@message']).includes('Nest application successfully started'))).toBe(true);
   });
+
+  it('should run the telemetry viewer from the installed package (npx nest-telemetry-viewer) and take the app\'s OTLP export', async () => {
+    const port = await freePort();
+    const viewer = spawn(path.join(appDir, 'node_modules/.bin/nest-telemetry-viewer'), [], {
+      cwd: appDir,
+      env: { PATH: process.env.PATH, TELEMETRY_VIEWER_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let viewerOutput = '';
+    viewer.stdout!.on('data', (chunk: Buffer) => (viewerOutput += chunk.toString()));
+    viewer.stderr!.on('data', (chunk: Buffer) => (viewerOutput += chunk.toString()));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!viewerOutput.includes('telemetry viewer on')) {
+        if (viewer.exitCode !== null || Date.now() > deadline) throw new Error(`the viewer did not start:\n${viewerOutput}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/`)).status).toBe(200);
+      // What the app's exporter sent to the test receiver, sent again as the exporter sends it: OTLP/protobuf.
+      const spans = receiver.spans.filter((span) => span.service === 'fresh-app');
+      expect(spans.length).toBeGreaterThan(0);
+      const accepted = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: receiver.lastBody });
+      expect(accepted.status).toBe(200);
+      const { traces } = (await (await fetch(`${base}/api/traces`)).json()) as { traces: { services: string[] }[] };
+      expect(traces.some((trace) => trace.services.includes('fresh-app'))).toBe(true);
+    } finally {
+      viewer.kill('SIGTERM');
+    }
+  });
 });

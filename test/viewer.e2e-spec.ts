@@ -82,7 +82,7 @@ describe('telemetry viewer in a browser', () => {
 
     const spans = await page.getByTestId('span-row').evaluateAll((rows) =>
       rows.map((row) => {
-        const data = (row as HTMLElement).dataset;
+        const data = (row as unknown as { dataset: Record<string, string> }).dataset;
         return { id: data.spanId!, parent: data.parentSpanId!, service: data.service!, depth: Number(data.depth), label: row.textContent ?? '' };
       }),
     );
@@ -105,7 +105,7 @@ describe('telemetry viewer in a browser', () => {
 
     await page.getByTestId('show-logs').click();
     await page.getByTestId('log-row').first().waitFor();
-    const logServices = await page.getByTestId('log-row').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.service));
+    const logServices = await page.getByTestId('log-row').evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: Record<string, string> }).dataset.service));
     expect(new Set(logServices)).toEqual(new Set(['api-gateway', 'workflow-agent', 'workflow-engine']));
 
     fs.mkdirSync(OUTPUT, { recursive: true });

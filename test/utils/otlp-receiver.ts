@@ -32,6 +32,8 @@ const ExportTraceServiceRequest = root.lookupType('otlp.ExportTraceServiceReques
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   readonly contentTypes = new Set<string>();
+  /** The last request body, as the exporter sent it. */
+  lastBody: Buffer | undefined;
   private server: Server | undefined;
 
   /** Listens on 127.0.0.1 (`port` 0: any free port) and returns the base URL. */
@@ -76,6 +78,7 @@ export class OtlpReceiver {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    this.lastBody = body;
     const contentType = String(request.headers['content-type'] ?? '');
     this.contentTypes.add(contentType);
     const decoded = contentType.includes('json')

@@ -1,4 +1,4 @@
-import { SeverityNumber } from '@opentelemetry/api';
+import { SeverityNumber, type Logger } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { withOtlpLogBridge } from './otlp-log-bridge';
 
@@ -35,7 +35,7 @@ describe('withOtlpLogBridge', () => {
     const written: string[] = [];
     const destination = withOtlpLogBridge({ write: (line: string) => written.push(line) }, provider.getLogger('test'));
     destination.write('plain text line\n');
-    const throwing = withOtlpLogBridge({ write: (line: string) => written.push(line) }, { emit: () => { throw new Error('exporter broke'); } });
+    const throwing = withOtlpLogBridge({ write: (line: string) => written.push(line) }, { emit: () => { throw new Error('exporter broke'); } } as unknown as Logger);
     expect(() => throwing.write('{"@message":"still written"}\n')).not.toThrow();
     expect(written).toEqual(['plain text line\n', '{"@message":"still written"}\n']);
     expect(exporter.getFinishedLogRecords()[0].body).toBe('plain text line');

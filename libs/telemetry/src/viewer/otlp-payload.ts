@@ -1,4 +1,4 @@
-import { requireOptionalPeer } from '../sdk/optional-peer';
+import { parse } from 'protobufjs';
 import { OTLP_PROTO } from './otlp.proto';
 import { SPAN_KINDS, type ViewerLogRecord, type ViewerSpan } from './telemetry-records';
 
@@ -29,7 +29,6 @@ let protobuf: ProtobufTypes | undefined;
 
 function protobufTypes(): ProtobufTypes {
   if (protobuf) return protobuf;
-  const { parse } = requireOptionalPeer<typeof import('protobufjs')>('protobufjs', 'OTLP/protobuf payloads in the telemetry viewer');
   // keepCase off: protobuf fields get the same lowerCamelCase names as OTLP/JSON.
   const root = parse(OTLP_PROTO).root;
   const decoder = (name: string) => {
@@ -53,7 +52,6 @@ function decode(body: Buffer, contentType: string | undefined, kind: 'traces' | 
   try {
     request = encoding === 'json' ? JSON.parse(body.toString('utf8')) : kind === 'traces' ? protobufTypes().decodeTraces(body) : protobufTypes().decodeLogs(body);
   } catch (error) {
-    if (error instanceof Error && error.name === 'MissingPeerDependencyError') throw error;
     throw new MalformedOtlpError(`${kind} payload is not valid ${encoding === 'json' ? 'JSON' : 'OTLP protobuf'}: ${(error as Error).message}`);
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new MalformedOtlpError(`${kind} payload is not an object`);
