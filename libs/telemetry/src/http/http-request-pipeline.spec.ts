@@ -1,6 +1,6 @@
-import { Controller, Get, Res, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, Post, Res, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
@@ -36,7 +36,16 @@ class PipelineController {
   fast(): { ok: true } {
     return { ok: true };
   }
+
+  /** Where the span context is: in a handler that ran after body parsing, and in a 'finish' listener. */
+  @Post('context')
+  bodyContext(@Body() body: { n: number }, @Res({ passthrough: true }) response: { on(event: 'finish', listener: () => void): void }) {
+    response.on('finish', () => finishedIn.push(trace.getActiveSpan()?.spanContext().traceId));
+    return { n: body.n, traceId: trace.getActiveSpan()?.spanContext().traceId };
+  }
 }
+
+const finishedIn: Array<string | undefined> = [];
 
 const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,6 +78,33 @@ describe('HttpRequestPipeline', () => {
 
   const accessLine = (path: string) => logs.lines().find((line) => (line.request as { path?: string } | undefined)?.path === path);
   const metrics = async () => (await request(app.getHttpServer()).get('/metrics')).text;
+
+  it("should keep the server span's context in handlers that ran after body parsing, and in the response's 'finish' listeners", async () => {
+    await start(true);
+    const sizes = [{ n: 1 }, { n: 2, padding: 'x'.repeat(90_000) }]; // one read, and several
+    for (const body of sizes) {
+      finishedIn.length = 0;
+      const response = await request(app.getHttpServer()).post('/pipeline/context').send(body).expect(201);
+      await settle();
+      const trackingId = response.headers['x-tracking-id'];
+      expect(response.body).toEqual({ n: body.n, traceId: trackingId });
+      expect(finishedIn).toEqual([trackingId]);
+    }
+    // Chunked bodies are parsed in the span too.
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    const chunked = await new Promise<{ headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/pipeline/context', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ headers: res.headers, body: text }));
+      });
+      outgoing.on('error', reject);
+      outgoing.write('{"n":');
+      setTimeout(() => outgoing.end('3}'), 20);
+    });
+    expect(JSON.parse(chunked.body)).toEqual({ n: 3, traceId: chunked.headers['x-tracking-id'] });
+  });
 
   it("should end a request whose response emitted 'error': in-flight back to 0, one duration, one access line", async () => {
     await start(true);

@@ -18,6 +18,12 @@ import { startServerSpan, suppressedContext } from './server-span';
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
+/** As body parsers decide it (type-is `hasBody`): a length, or chunked transfer. */
+function hasBody(request: ObservedRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /** How one request is handled: in which context, observed by what, with which span-less id. */
 interface Handling {
   context: ReturnType<typeof context.active>;
@@ -150,9 +156,12 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     }
     const observation = new RequestObservation(request, response, this.observers, serverSpan?.span, serverSpan, trackingId, this.reportObserverError);
     if (!serverSpan) return { context: context.active(), observation, untracedId: trackingId };
-    // Listeners the request and response get later (body parsing, 'close') run in the span.
-    context.bind(serverSpan.context, request as never);
-    context.bind(serverSpan.context, response as never);
+    // A body arrives in socket reads, which on Node 22 (AsyncLocalStorage over async_hooks)
+    // run outside the request's context: its listeners (body parsers) are bound to the
+    // span. A request without a body is handled synchronously from here, and the response's
+    // events follow its writes, which carry the context they were made in (the test checks
+    // a 'finish' listener); binding them too would cost a wrapper per listener.
+    if (hasBody(request)) context.bind(serverSpan.context, request as never);
     return { context: serverSpan.context, observation };
   }
 
