@@ -12,7 +12,7 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
-import { TRACER_NAME } from '../telemetry.constants';
+import { libraryTracer } from '../tracing/library-tracer';
 import type { ObservedRequest } from './http-request-observer.interface';
 import { httpMethodOf } from './http-method';
 
@@ -49,7 +49,7 @@ export function startServerSpan(request: ObservedRequest & { httpVersion?: strin
   if (client) attributes[ATTR_CLIENT_ADDRESS] = client;
   if (request.httpVersion) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = request.httpVersion;
 
-  const span = trace.getTracer(TRACER_NAME).startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+  const span = libraryTracer().startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
   const rpcMetadata: ServerSpan['rpcMetadata'] = { type: RPCType.HTTP, span };
   return { span, rpcMetadata, context: setRPCMetadata(trace.setSpan(parent, span), rpcMetadata) };
 }

@@ -1,6 +1,6 @@
 import { context, SpanStatusCode, trace, type Span, type SpanOptions } from '@opentelemetry/api';
 import { isObservable, Observable } from 'rxjs';
-import { TRACER_NAME } from '../telemetry.constants';
+import { libraryTracer } from './library-tracer';
 
 /**
  * Runs `fn` inside a new active span and ends the span when the work ends, whatever
@@ -14,7 +14,7 @@ import { TRACER_NAME } from '../telemetry.constants';
  * @internal
  */
 export function runInSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
-  const span = trace.getTracer(TRACER_NAME).startSpan(name, options);
+  const span = libraryTracer().startSpan(name, options);
   const spanContext = trace.setSpan(context.active(), span);
   let result: T;
   try {
