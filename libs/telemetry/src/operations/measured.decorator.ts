@@ -1,6 +1,8 @@
+import { standInFor } from '../tracing/method-wrapper';
 import { runInSpan } from '../tracing/run-in-span';
 import type { OperationMetadata } from './operation-record';
 import { activeOperationRecorder } from './operation-recorder';
+import { operationSpanOptions } from './operation-span';
 
 /** Options of `@Measured()`. @publicApi */
 export interface MeasuredOptions {
@@ -34,14 +36,10 @@ export function Measured(name: string, options: MeasuredOptions): MethodDecorato
     const wrapper = function (this: unknown, ...args: unknown[]): unknown {
       const recorder = activeOperationRecorder();
       const run = () => method.apply(this, args);
-      if (!recorder) return runInSpan(name, { attributes: { 'operation.name': name, 'operation.component': options.component } }, run);
+      if (!recorder) return runInSpan(name, operationSpanOptions(name, options.component), run);
       return recorder.measure(name, options.component, run, options.metadata);
     };
-    Object.defineProperty(wrapper, 'name', { value: method.name });
-    Object.defineProperty(wrapper, 'length', { value: method.length });
-    // Nest keeps route, guard and pipe metadata on the function itself.
-    for (const key of Reflect.getMetadataKeys(method)) Reflect.defineMetadata(key, Reflect.getMetadata(key, method), wrapper);
-    descriptor.value = wrapper;
+    descriptor.value = standInFor(method, wrapper);
     return descriptor;
   };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { isObservable, Observable } from 'rxjs';
 import { CACHE_RESULTS, OperationMetrics, type CacheResult } from '../metrics/business/operation.metrics';
 import { MetricFactory } from '../metrics/metric-factory';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
@@ -10,6 +9,7 @@ import { traceIdOf } from '../tracking-id/tracking-id';
 import { InvalidOperationInputError } from './invalid-operation-input.error';
 import { OperationLog } from './operation-log';
 import type { OperationMetadata, OperationRecord, OperationsSummary } from './operation-record';
+import { operationSpanOptions } from './operation-span';
 
 const MB = 1024 * 1024;
 
@@ -56,38 +56,31 @@ export class OperationRecorder implements OnModuleInit, OnApplicationShutdown {
   measure<T>(name: string, component: string, fn: () => T, metadata: OperationMetadata = {}): T {
     if (typeof name !== 'string' || name === '') throw new InvalidOperationInputError('measure', 'the operation name must be a non-empty string', name);
     if (typeof component !== 'string' || component === '') throw new InvalidOperationInputError('measure', 'the component must be a non-empty string', component);
-    return runInSpan(name, { attributes: { 'operation.name': name, 'operation.component': component } }, (span) => {
-      const startedAt = new Date();
-      const started = performance.now();
-      const heapBefore = process.memoryUsage().heapUsed;
-      const finish = (error?: unknown) => {
-        const heapAfter = process.memoryUsage().heapUsed;
-        const durationMs = performance.now() - started;
-        this.metrics.recordOperation(name, component, error === undefined, durationMs / 1000);
-        const record: OperationRecord = {
+    const startedAt = new Date();
+    const started = performance.now();
+    const heapBefore = process.memoryUsage().heapUsed;
+    return runInSpan(name, operationSpanOptions(name, component), fn, (span, failed, error) => {
+      const heapAfter = process.memoryUsage().heapUsed;
+      const durationMs = performance.now() - started;
+      const spanContext = span.spanContext();
+      this.metrics.recordOperation(name, component, !failed, durationMs / 1000, spanContext);
+      const droppedBefore = this.log.droppedCount;
+      this.log.add(
+        {
           operation_id: randomUUID(),
           operation_name: name,
           component,
           started_at: startedAt.toISOString(),
           duration_ms: Math.round(durationMs * 1000) / 1000,
-          status: error === undefined ? 'success' : 'failure',
-          error: error === undefined ? null : (error instanceof Error ? error.message : String(error)).slice(0, 1000),
+          status: failed ? 'failure' : 'success',
+          error: failed ? (error instanceof Error ? error.message : String(error)).slice(0, 1000) : null,
           memory_delta_mb: Math.round(((heapAfter - heapBefore) / MB) * 1000) / 1000,
           metadata: { ...metadata },
           trace_id: traceIdOf(span) ?? null,
-        };
-        const droppedBefore = this.log.droppedCount;
-        this.log.add(record, heapAfter / MB);
-        if (this.log.droppedCount > droppedBefore) this.metrics.recordDroppedRecord();
-      };
-      let result: T;
-      try {
-        result = fn();
-      } catch (error) {
-        finish(error);
-        throw error;
-      }
-      return settle(result, finish);
+        },
+        heapAfter / MB,
+      );
+      if (this.log.droppedCount > droppedBefore) this.metrics.recordDroppedRecord();
     });
   }
 
@@ -128,49 +121,4 @@ export class OperationRecorder implements OnModuleInit, OnApplicationShutdown {
   toCsv(): string {
     return this.log.toCsv();
   }
-}
-
-/** Calls `finish` once the work ends: now, when the promise settles, or when the Observable completes, errors or is unsubscribed. */
-function settle<T>(result: T, finish: (error?: unknown) => void): T {
-  if (result instanceof Promise || (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function')) {
-    return Promise.resolve(result).then(
-      (value) => {
-        finish();
-        return value;
-      },
-      (error: unknown) => {
-        finish(error);
-        throw error;
-      },
-    ) as T;
-  }
-  if (isObservable(result)) {
-    const source = result;
-    return new Observable((subscriber) => {
-      let done = false;
-      const end = (error?: unknown) => {
-        if (!done) {
-          done = true;
-          finish(error);
-        }
-      };
-      const subscription = source.subscribe({
-        next: (value) => subscriber.next(value),
-        error: (error: unknown) => {
-          end(error);
-          subscriber.error(error);
-        },
-        complete: () => {
-          end();
-          subscriber.complete();
-        },
-      });
-      return () => {
-        end();
-        subscription.unsubscribe();
-      };
-    }) as T;
-  }
-  finish();
-  return result;
 }

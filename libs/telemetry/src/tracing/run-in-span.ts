@@ -3,45 +3,55 @@ import { isObservable, Observable } from 'rxjs';
 import { libraryTracer } from './library-tracer';
 
 /**
+ * Called once the work of a span has ended, before the span ends: `failed` with its error,
+ * or not. An Observable unsubscribed before it completed counts as ended without failure.
+ * @internal
+ */
+export type SpanSettledHook = (span: Span, failed: boolean, error: unknown) => void;
+
+/**
  * Runs `fn` inside a new active span and ends the span when the work ends, whatever
  * shape the work has: a value, a thrown error, a promise, or an Observable (ended on
  * complete, error or unsubscribe; an Observable nobody subscribes to never ends it,
  * and an unended span is never exported). Errors are recorded, set status ERROR and
- * are rethrown unchanged.
+ * are rethrown unchanged. `onSettled` sees the outcome just before the span ends.
  *
- * The tracer is looked up on every call, so an SDK or test provider registered after
- * the decorated class was defined is used.
+ * The tracer is the current provider's on every call, so an SDK or test provider
+ * registered after the decorated class was defined is used.
  * @internal
  */
-export function runInSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
+export function runInSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T, onSettled?: SpanSettledHook): T {
   const span = libraryTracer().startSpan(name, options);
   const spanContext = trace.setSpan(context.active(), span);
+  const settle = (failed: boolean, error?: unknown) => {
+    if (failed) failSpan(span, error);
+    onSettled?.(span, failed, error);
+    span.end();
+  };
   let result: T;
   try {
     result = context.with(spanContext, fn, undefined, span);
   } catch (error) {
-    failSpan(span, error);
-    span.end();
+    settle(true, error);
     throw error;
   }
 
   if (isPromiseLike(result)) {
     return Promise.resolve(result).then(
       (value) => {
-        span.end();
+        settle(false);
         return value;
       },
       (error: unknown) => {
-        failSpan(span, error);
-        span.end();
+        settle(true, error);
         throw error;
       },
     ) as T;
   }
   if (isObservable(result)) {
-    return endWithObservable(result, span, spanContext) as T;
+    return settleWithObservable(result, spanContext, settle) as T;
   }
-  span.end();
+  settle(false);
   return result;
 }
 
@@ -56,13 +66,17 @@ export function failSpan(span: Span, error: unknown): void {
   }
 }
 
-function endWithObservable<V>(source: Observable<V>, span: Span, spanContext: ReturnType<typeof context.active>): Observable<V> {
+function settleWithObservable<V>(
+  source: Observable<V>,
+  spanContext: ReturnType<typeof context.active>,
+  settle: (failed: boolean, error?: unknown) => void,
+): Observable<V> {
   return new Observable<V>((subscriber) => {
-    let ended = false;
-    const end = () => {
-      if (!ended) {
-        ended = true;
-        span.end();
+    let settled = false;
+    const once = (failed: boolean, error?: unknown) => {
+      if (!settled) {
+        settled = true;
+        settle(failed, error);
       }
     };
     // Subscribe inside the span's context so work started by the subscription is its child.
@@ -70,19 +84,18 @@ function endWithObservable<V>(source: Observable<V>, span: Span, spanContext: Re
       source.subscribe({
         next: (value) => subscriber.next(value),
         error: (error: unknown) => {
-          failSpan(span, error);
-          end();
+          once(true, error);
           subscriber.error(error);
         },
         complete: () => {
-          end();
+          once(false);
           subscriber.complete();
         },
       }),
     );
     return () => {
       subscription.unsubscribe();
-      end();
+      once(false);
     };
   });
 }

@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import { standInFor } from './method-wrapper';
 import { runInSpan } from './run-in-span';
 import type { TracedOptions } from './span-options.interface';
 
@@ -54,18 +55,8 @@ function wrap(method: AnyFunction, defaultName: string, options: TracedOptions):
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     return runInSpan(name, spanOptions, () => method.apply(this, args));
   };
-  Object.defineProperty(wrapper, 'name', { value: method.name });
-  Object.defineProperty(wrapper, 'length', { value: method.length });
   Object.defineProperty(wrapper, TRACED_WRAPPER, { value: true });
-  copyMetadata(method, wrapper);
-  return wrapper;
-}
-
-/** Nest keeps route, guard and pipe metadata on the function itself: the wrapper must carry it. */
-function copyMetadata(from: AnyFunction, to: AnyFunction): void {
-  for (const key of Reflect.getMetadataKeys(from)) {
-    Reflect.defineMetadata(key, Reflect.getMetadata(key, from), to);
-  }
+  return standInFor(method, wrapper);
 }
 
 function isTraced(fn: unknown): boolean {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { SpanContext } from '@opentelemetry/api';
 import { MetricFactory, type TelemetryCounter, type TelemetryGauge, type TelemetryHistogram } from '../metric-factory';
 import { BUSINESS_DURATION_BUCKETS } from '../metrics.constants';
 import { traceExemplarOf } from '../sampled-trace-exemplar';
@@ -48,9 +49,10 @@ export class OperationMetrics {
     this.droppedRecords = factory.counter({ name: 'operation_records_dropped_total', help: 'Operation records dropped from the full in-memory buffer' });
   }
 
-  recordOperation(operationType: string, component: string, success: boolean, durationSeconds: number): void {
+  /** One finished operation; its span (when sampled) becomes the duration's exemplar. */
+  recordOperation(operationType: string, component: string, success: boolean, durationSeconds: number, spanContext?: SpanContext): void {
     this.operations.inc({ operation_type: operationType, component, status: success ? 'success' : 'failure' });
-    this.duration.observe({ operation_type: operationType, component }, durationSeconds, traceExemplarOf());
+    this.duration.observe({ operation_type: operationType, component }, durationSeconds, traceExemplarOf(spanContext));
   }
 
   setDataQuality(component: string, score: number): void {
