@@ -106,8 +106,9 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
 /**
  * `OTEL_RESOURCE_ATTRIBUTES` (and `OTEL_SERVICE_NAME`), parsed and percent-decoded by
  * OpenTelemetry's own detector, which reads `process.env`.
+ * @internal
  */
-function resourceAttributesFromEnv(): Record<string, unknown> {
+export function resourceAttributesFromEnv(): Record<string, unknown> {
   return { ...(envDetector.detect().attributes ?? {}) };
 }
 

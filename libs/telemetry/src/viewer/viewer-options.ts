@@ -1,4 +1,6 @@
 import { InvalidTelemetryOptionsError } from '../options/invalid-telemetry-options.error';
+import { port, positiveInteger, str } from '../options/option-validators';
+import { resourceAttributesFromEnv } from '../options/sdk-options.resolver';
 
 /** Options of `startTelemetryViewer()`. Each falls back to its environment variable. @publicApi */
 export interface TelemetryViewerOptions {
@@ -52,25 +54,24 @@ export class TelemetryViewerDisabledError extends Error {
 }
 
 /** @internal */
-export function resolveViewerOptions(options: TelemetryViewerOptions, env: NodeJS.ProcessEnv = process.env): ResolvedViewerOptions {
-  const environment = options.environment ?? /(?:^|,)deployment\.environment\.name=([^,]+)/.exec(env.OTEL_RESOURCE_ATTRIBUTES ?? '')?.[1] ?? 'dev';
+export function resolveViewerOptions(options: TelemetryViewerOptions): ResolvedViewerOptions {
+  const env = process.env;
+  // As the telemetry options read it: `deployment.environment.name` in OTEL_RESOURCE_ATTRIBUTES.
+  const environment = options.environment ?? str(resourceAttributesFromEnv()['deployment.environment.name']) ?? 'dev';
   const enabled = options.enabled ?? (env.TELEMETRY_VIEWER_ENABLED ? env.TELEMETRY_VIEWER_ENABLED === 'true' : environment === 'dev');
   if (!enabled) throw new TelemetryViewerDisabledError(environment);
-  const integer = (name: string, value: unknown, min: number) => {
-    const number = typeof value === 'string' ? Number(value) : value;
-    if (typeof number === 'number' && Number.isInteger(number) && number >= min) return number;
-    throw new InvalidTelemetryOptionsError(name, value, `an integer of at least ${min}`);
-  };
-  const port = integer('port', options.port ?? env.TELEMETRY_VIEWER_PORT ?? 4318, 0);
-  if (port > 65535) throw new InvalidTelemetryOptionsError('port', port, 'a port number between 0 and 65535');
+  const rawPort = options.port ?? env.TELEMETRY_VIEWER_PORT ?? 4318;
+  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) throw new InvalidTelemetryOptionsError('maxBodyBytes', maxBodyBytes, 'an integer of at least 1024');
   const token = options.token ?? (env.TELEMETRY_VIEWER_TOKEN || undefined);
   return {
-    port,
+    // A port from the environment is a string of digits; anything else is reported as given.
+    port: port('port', typeof rawPort === 'string' && /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort),
     host: options.host ?? env.TELEMETRY_VIEWER_HOST ?? '127.0.0.1',
     token,
-    maxTraces: integer('maxTraces', options.maxTraces ?? 500, 1),
-    maxSpans: integer('maxSpans', options.maxSpans ?? 20_000, 1),
-    maxLogs: integer('maxLogs', options.maxLogs ?? 20_000, 1),
-    maxBodyBytes: integer('maxBodyBytes', options.maxBodyBytes ?? 8 * 1024 * 1024, 1024),
+    maxTraces: positiveInteger('maxTraces', options.maxTraces ?? 500),
+    maxSpans: positiveInteger('maxSpans', options.maxSpans ?? 20_000),
+    maxLogs: positiveInteger('maxLogs', options.maxLogs ?? 20_000),
+    maxBodyBytes,
   };
 }
