@@ -63,40 +63,33 @@ export function spansOf(body: Buffer, contentType: string | undefined): ViewerSp
   const { request, encoding } = decode(body, contentType, 'traces');
   const ids = idReader(encoding);
   const spans: ViewerSpan[] = [];
-  for (const resourceSpans of list(request.resourceSpans, 'resourceSpans')) {
-    const resource = attributesOf(field(resourceSpans, 'resource')?.attributes);
-    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
-    for (const scopeSpans of list(field(resourceSpans, 'scopeSpans'), 'scopeSpans')) {
-      const scope = String(field(scopeSpans, 'scope')?.name ?? '');
-      for (const span of list(field(scopeSpans, 'spans'), 'spans')) {
-        const start = nanos(span.startTimeUnixNano, 'startTimeUnixNano');
-        const end = nanos(span.endTimeUnixNano, 'endTimeUnixNano');
-        const status = field(span, 'status');
-        const code = Number(status?.code ?? 0);
-        spans.push({
-          traceId: ids(span.traceId, 'traceId', 32)!,
-          spanId: ids(span.spanId, 'spanId', 16)!,
-          parentSpanId: ids(span.parentSpanId, 'parentSpanId', 16, true),
-          name: typeof span.name === 'string' ? span.name.slice(0, 1024) : fail('span.name must be a string'),
-          kind: SPAN_KINDS[Number(span.kind ?? 0)] ?? 'UNSPECIFIED',
-          service,
-          startTimeUnixNano: start.toString(),
-          endTimeUnixNano: end.toString(),
-          startMs: Number(start / 1000n) / 1000,
-          durationMs: end >= start ? Number((end - start) / 1000n) / 1000 : 0,
-          status: code === 2 ? 'error' : code === 1 ? 'ok' : 'unset',
-          statusMessage: typeof status?.message === 'string' && status.message !== '' ? status.message : undefined,
-          attributes: attributesOf(span.attributes),
-          events: list(span.events ?? [], 'events').map((event) => ({
-            name: String(event.name ?? ''),
-            timeMs: Number(nanos(event.timeUnixNano ?? 0, 'timeUnixNano') / 1000n) / 1000,
-            attributes: attributesOf(event.attributes),
-          })),
-          resource,
-          scope,
-        });
-      }
-    }
+  for (const { resource, service, scope, item: span } of scopedItems(request, ['resourceSpans', 'scopeSpans', 'spans'])) {
+    const start = nanos(span.startTimeUnixNano, 'startTimeUnixNano');
+    const end = nanos(span.endTimeUnixNano, 'endTimeUnixNano');
+    const status = field(span, 'status');
+    const code = Number(status?.code ?? 0);
+    spans.push({
+      traceId: ids(span.traceId, 'traceId', 32)!,
+      spanId: ids(span.spanId, 'spanId', 16)!,
+      parentSpanId: ids(span.parentSpanId, 'parentSpanId', 16, true),
+      name: typeof span.name === 'string' ? span.name.slice(0, 1024) : fail('span.name must be a string'),
+      kind: SPAN_KINDS[Number(span.kind ?? 0)] ?? 'UNSPECIFIED',
+      service,
+      startTimeUnixNano: start.toString(),
+      endTimeUnixNano: end.toString(),
+      startMs: millisOf(start),
+      durationMs: end >= start ? millisOf(end - start) : 0,
+      status: code === 2 ? 'error' : code === 1 ? 'ok' : 'unset',
+      statusMessage: typeof status?.message === 'string' && status.message !== '' ? status.message : undefined,
+      attributes: attributesOf(span.attributes),
+      events: list(span.events ?? [], 'events').map((event) => ({
+        name: String(event.name ?? ''),
+        timeMs: millisOf(nanos(event.timeUnixNano ?? 0, 'timeUnixNano')),
+        attributes: attributesOf(event.attributes),
+      })),
+      resource,
+      scope,
+    });
   }
   return spans;
 }
@@ -106,26 +99,35 @@ export function logRecordsOf(body: Buffer, contentType: string | undefined): Vie
   const { request, encoding } = decode(body, contentType, 'logs');
   const ids = idReader(encoding);
   const records: ViewerLogRecord[] = [];
-  for (const resourceLogs of list(request.resourceLogs, 'resourceLogs')) {
-    const resource = attributesOf(field(resourceLogs, 'resource')?.attributes);
-    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
-    for (const scopeLogs of list(field(resourceLogs, 'scopeLogs'), 'scopeLogs')) {
-      for (const record of list(field(scopeLogs, 'logRecords'), 'logRecords')) {
-        const time = nanos(record.timeUnixNano ?? record.observedTimeUnixNano ?? 0, 'timeUnixNano');
-        const body = valueOf(record.body);
-        records.push({
-          timeMs: Number(time / 1000n) / 1000,
-          service,
-          severity: typeof record.severityText === 'string' && record.severityText !== '' ? record.severityText : 'UNSPECIFIED',
-          body: typeof body === 'string' ? body : JSON.stringify(body ?? ''),
-          traceId: ids(record.traceId, 'traceId', 32, true),
-          spanId: ids(record.spanId, 'spanId', 16, true),
-          attributes: attributesOf(record.attributes),
-        });
-      }
-    }
+  for (const { service, item: record } of scopedItems(request, ['resourceLogs', 'scopeLogs', 'logRecords'])) {
+    const time = nanos(record.timeUnixNano ?? record.observedTimeUnixNano ?? 0, 'timeUnixNano');
+    const body = valueOf(record.body);
+    records.push({
+      timeMs: millisOf(time),
+      service,
+      severity: typeof record.severityText === 'string' && record.severityText !== '' ? record.severityText : 'UNSPECIFIED',
+      body: typeof body === 'string' ? body : JSON.stringify(body ?? ''),
+      traceId: ids(record.traceId, 'traceId', 32, true),
+      spanId: ids(record.spanId, 'spanId', 16, true),
+      attributes: attributesOf(record.attributes),
+    });
   }
   return records;
+}
+
+/**
+ * Every item of an OTLP request (`resourceSpans` → `scopeSpans` → `spans`, or the logs'
+ * equivalents) with its resource's attributes, its service name and its scope's name.
+ */
+function* scopedItems(request: Json, [resources, scopes, items]: [string, string, string]) {
+  for (const resourceGroup of list(request[resources], resources)) {
+    const resource = attributesOf(field(resourceGroup, 'resource')?.attributes);
+    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
+    for (const scopeGroup of list(field(resourceGroup, scopes), scopes)) {
+      const scope = String(field(scopeGroup, 'scope')?.name ?? '');
+      for (const item of list(field(scopeGroup, items), items)) yield { resource, service, scope, item };
+    }
+  }
 }
 
 function fail(message: string): never {
@@ -148,6 +150,11 @@ function field(object: Json, name: string): Json | undefined {
 function nanos(value: unknown, name: string): bigint {
   if ((typeof value === 'string' && /^\d{1,20}$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) return BigInt(value);
   return fail(`${name} must be a non-negative integer, got ${JSON.stringify(value)?.slice(0, 40)}`);
+}
+
+/** Nanoseconds to milliseconds, keeping microseconds. */
+function millisOf(nanoseconds: bigint): number {
+  return Number(nanoseconds / 1000n) / 1000;
 }
 
 /** OTLP/JSON carries ids as hex, protobuf (through protobufjs) as base64 bytes. */
