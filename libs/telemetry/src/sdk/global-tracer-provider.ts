@@ -1,4 +1,14 @@
-import { ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { ProxyTracerProvider, trace, type TracerProvider } from '@opentelemetry/api';
+
+/**
+ * The tracer provider spans come from now: the global proxy's delegate (the SDK's, a
+ * user's own NodeSDK's, a test's), or a provider registered without the proxy.
+ * @internal
+ */
+export function currentTracerProvider(): TracerProvider {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
+}
 
 /**
  * True when a tracer provider is registered globally: the SDK's, or one of the user's
@@ -6,6 +16,5 @@ import { ProxyTracerProvider, trace } from '@opentelemetry/api';
  * @internal
  */
 export function hasGlobalTracerProvider(): boolean {
-  const provider = trace.getTracerProvider();
-  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate().constructor.name !== 'NoopTracerProvider';
+  return currentTracerProvider().constructor.name !== 'NoopTracerProvider';
 }
