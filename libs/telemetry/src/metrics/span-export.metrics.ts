@@ -18,31 +18,27 @@ const COUNTERS: Record<CountedOutcome, { name: string; help: string }> = {
  * @internal
  */
 export function registerSpanExportMetrics(registry: Registry<OpenMetricsContentType>, monitor: SpanExportMonitor): void {
-  const read = (): SpanExportStats => monitor.stats();
-  const metrics: Array<Counter | Gauge> = [];
   for (const [outcome, { name, help }] of Object.entries(COUNTERS) as [CountedOutcome, { name: string; help: string }][]) {
-    metrics.push(
-      new Counter({
-        name,
-        help,
-        registers: [registry],
-        collect() {
-          // A monotonic count kept by the monitor: mirrored, not incremented here.
-          this.reset();
-          this.inc(read()[outcome]);
-        },
-      }),
-    );
-  }
-  metrics.push(
-    new Gauge({ name: 'otel_export_queue_spans', help: 'Spans waiting in the export queue', registers: [registry], collect() { this.set(read().queued); } }),
-    new Gauge({
-      name: 'otel_export_queue_capacity_spans',
-      help: 'Size of the export queue (maxQueueSize)',
+    new Counter({
+      name,
+      help,
       registers: [registry],
       collect() {
-        this.set(read().queueCapacity);
+        // A monotonic count kept by the monitor: mirrored, not incremented here.
+        this.reset();
+        this.inc(monitor.stats()[outcome]);
       },
-    }),
-  );
+    });
+  }
+  const gauge = (name: string, help: string, read: (stats: SpanExportStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(monitor.stats()));
+      },
+    });
+  gauge('otel_export_queue_spans', 'Spans waiting in the export queue', (stats) => stats.queued);
+  gauge('otel_export_queue_capacity_spans', 'Size of the export queue (maxQueueSize)', (stats) => stats.queueCapacity);
 }
