@@ -49,6 +49,9 @@ describe('telemetry viewer', () => {
 
   it('receives OTLP/JSON spans and lists, filters and exports their traces', async () => {
     expect((await post('/v1/traces', JSON.stringify(otlpJson('api', 3)))).status).toBe(200);
+    // An export sent again (a retry) adds nothing.
+    expect((await post('/v1/traces', JSON.stringify(otlpJson('api', 3)))).status).toBe(200);
+    expect(viewer.traces.stats()).toMatchObject({ traces: 3, spans: 3 });
     const list = (await (await fetch(`${viewer.url}/api/traces`)).json()) as { traces: { traceId: string; status: string; rootName: string }[] };
     expect(list.traces).toHaveLength(3);
     expect(list.traces.map((trace) => trace.status).sort()).toEqual(['error', 'ok', 'ok']);

@@ -5,7 +5,11 @@ import type { TraceSummary } from './trace-queries';
 /** A trace as an OTLP/JSON ExportTraceServiceRequest: what a collector would accept back. @internal */
 export function traceToOtlpJson(spans: readonly ViewerSpan[]): object {
   const byService = new Map<string, ViewerSpan[]>();
-  for (const span of spans) byService.set(span.service, [...(byService.get(span.service) ?? []), span]);
+  for (const span of spans) {
+    const group = byService.get(span.service);
+    if (group) group.push(span);
+    else byService.set(span.service, [span]);
+  }
   return {
     resourceSpans: [...byService.values()].map((serviceSpans) => ({
       resource: { attributes: keyValues(serviceSpans[0].resource) },

@@ -72,7 +72,9 @@ export function redRows(traces: Iterable<readonly ViewerSpan[]>): RedRow[] {
       if (span.kind !== 'SERVER') continue;
       const route = typeof span.attributes['http.route'] === 'string' ? span.attributes['http.route'] : span.name;
       const key = `${span.service}\u0000${route}`;
-      groups.set(key, [...(groups.get(key) ?? []), span]);
+      const group = groups.get(key);
+      if (group) group.push(span);
+      else groups.set(key, [span]);
     }
   }
   return [...groups].map(([key, spans]) => {

@@ -23,7 +23,7 @@ export interface TraceStoreStats {
  * @internal
  */
 export class TraceStore {
-  private readonly traces = new Map<string, ViewerSpan[]>();
+  private readonly traces = new Map<string, { spans: ViewerSpan[]; spanIds: Set<string> }>();
   private spanCount = 0;
   private evictedTraces = 0;
   private droppedSpans = 0;
@@ -34,28 +34,29 @@ export class TraceStore {
     for (const span of spans) {
       let trace = this.traces.get(span.traceId);
       if (!trace) {
-        trace = [];
+        trace = { spans: [], spanIds: new Set() };
         this.traces.set(span.traceId, trace);
       }
-      if (trace.length >= this.limits.maxSpans) {
+      if (trace.spans.length >= this.limits.maxSpans) {
         this.droppedSpans++;
         continue;
       }
       // A span sent twice (an export retried) is kept once.
-      if (trace.some((known) => known.spanId === span.spanId)) continue;
-      trace.push(span);
+      if (trace.spanIds.has(span.spanId)) continue;
+      trace.spanIds.add(span.spanId);
+      trace.spans.push(span);
       this.spanCount++;
     }
     this.evict();
   }
 
   get(traceId: string): readonly ViewerSpan[] | undefined {
-    return this.traces.get(traceId);
+    return this.traces.get(traceId)?.spans;
   }
 
   /** Every trace, newest first by first span received. */
   all(): Array<readonly ViewerSpan[]> {
-    return [...this.traces.values()].reverse();
+    return [...this.traces.values()].map((trace) => trace.spans).reverse();
   }
 
   stats(): TraceStoreStats {
@@ -63,7 +64,7 @@ export class TraceStore {
   }
 
   private evict(): void {
-    for (const [traceId, spans] of this.traces) {
+    for (const [traceId, { spans }] of this.traces) {
       if (this.traces.size <= this.limits.maxTraces && this.spanCount <= this.limits.maxSpans) return;
       this.traces.delete(traceId);
       this.spanCount -= spans.length;
