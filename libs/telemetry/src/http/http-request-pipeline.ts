@@ -156,11 +156,13 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     }
     const observation = new RequestObservation(request, response, this.observers, serverSpan?.span, serverSpan, trackingId, this.reportObserverError);
     if (!serverSpan) return { context: context.active(), observation, untracedId: trackingId };
-    // A body arrives in socket reads, which on Node 22 (AsyncLocalStorage over async_hooks)
-    // run outside the request's context: its listeners (body parsers) are bound to the
-    // span. A request without a body is handled synchronously from here, and the response's
-    // events follow its writes, which carry the context they were made in (the test checks
-    // a 'finish' listener); binding them too would cost a wrapper per listener.
+    // A body can arrive in later socket reads: its listeners (body parsers) are bound to
+    // the span, as the http instrumentation binds them, so no runtime's context
+    // propagation is relied on. (The test of this keeps passing without the binding on Node
+    // 24, with and without AsyncContextFrame: Node already carries the context there.) A
+    // request without a body is handled synchronously from here, and the response's events
+    // follow its writes, which carry the context they were made in (the test checks a
+    // 'finish' listener); binding them too would cost a wrapper per listener.
     if (hasBody(request)) context.bind(serverSpan.context, request as never);
     return { context: serverSpan.context, observation };
   }
