@@ -156,8 +156,8 @@ function send(response: ServerResponse, status: number, body: string | Buffer | 
 /** The request body, decompressed, refused past `limit` bytes (compressed or not). */
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
-  const source = encoding === 'gzip' ? request.pipe(createGunzip()) : encoding === 'deflate' ? request.pipe(createInflate()) : request;
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'deflate') throw new Error(`unsupported content-encoding ${JSON.stringify(encoding.slice(0, 40))}`);
+  const source = encoding === 'gzip' ? request.pipe(createGunzip()) : encoding === 'deflate' ? request.pipe(createInflate()) : request;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of source) {
