@@ -1,8 +1,12 @@
 /** Marker added to a line that lost fields to the cap: how many were dropped. @publicApi */
 export const DROPPED_FIELDS_KEY = '_dropped_fields';
 
-/** Groups kept first when a line is over the cap. @internal */
-export const ESSENTIAL_KEYS = ['tracking_id', 'tracing', 'request', 'response', 'error', 'exception'];
+/**
+ * Groups kept first when a line is over the cap: correlation, the request, errors, then
+ * the reference groups flat keys are moved into (log-groups), then the rest in order.
+ * @internal
+ */
+export const ESSENTIAL_KEYS = ['tracking_id', 'tracing', 'request', 'response', 'error', 'exception', 'user', 'session', 'workflow', 'operation', 'source'];
 
 /**
  * Deeper than this, a value is written as one leaf: pino's serializer (and CloudWatch)
@@ -35,10 +39,10 @@ function isBranch(value: unknown): value is object {
 /**
  * Keeps a line within `budget` fields: essential groups first, then the others in
  * order, a group that does not fit is cut to what does; the number of fields left
- * out is written under `_dropped_fields`. Under the budget, the object is returned as is.
+ * out is written under `markerKey` (`_dropped_fields`). Under the budget, the object is returned as is.
  * @internal
  */
-export function capFields(object: Record<string, unknown>, budget: number): Record<string, unknown> {
+export function capFields(object: Record<string, unknown>, budget: number, markerKey = DROPPED_FIELDS_KEY): Record<string, unknown> {
   const total = countFields(object);
   if (total <= budget) return object;
 
@@ -50,7 +54,7 @@ export function capFields(object: Record<string, unknown>, budget: number): Reco
     const value = take(object[key], room, [object]);
     if (value !== undefined) kept[key] = value;
   }
-  kept[DROPPED_FIELDS_KEY] = total - (budget - 1 - room.left);
+  kept[markerKey] = total - (budget - 1 - room.left);
   return kept;
 }
 

@@ -36,24 +36,47 @@ export const PREFORMATTED = Symbol.for('nest-telemetry.preformatted-log-line');
 export const FORMAT_ERROR_KEY = '_format_error';
 
 /**
- * The shape of every line's own fields: flat keys moved into their groups, errors
- * into `error` / `exception`, secrets redacted at any depth, and the field cap.
- * Logging never fails the caller: when the fields cannot be formatted (a getter that
- * throws, a hostile proxy), the line is written with its correlation fields and message
- * and a `_format_error` saying why the rest was left out.
+ * The shape of every field that reaches a line, the line's own and the bound ones:
+ * flat keys moved into their groups, errors into `error` / `exception`, secrets
+ * redacted at any depth. Logging never fails the caller: when the fields cannot be
+ * read (a getter that throws, a hostile proxy), the correlation fields are kept with a
+ * `_format_error` saying why the rest was left out.
  * @internal
  */
-export function createLogObjectFormatter(options: { redact: readonly string[]; maxFields: number }) {
+export function createFieldShaper(options: { redact: readonly string[] }): (object: Record<string, unknown>) => Record<string, unknown> {
   const redact = createRedactor(options.redact);
-  const budget = options.maxFields - FIELDS_OUTSIDE_OBJECT;
-  return (object: Record<string, unknown> & { [PREFORMATTED]?: true }): Record<string, unknown> => {
-    if (object[PREFORMATTED]) return object;
+  return (object) => {
     try {
-      return capFields(redact(groupFields(object)) as Record<string, unknown>, budget);
+      return redact(groupFields(object)) as Record<string, unknown>;
     } catch (error) {
       return { ...correlationOf(object), [FORMAT_ERROR_KEY]: formatErrorOf(error) };
     }
   };
+}
+
+/**
+ * A line's own fields shaped (createFieldShaper), then capped so that, with the fields
+ * pino writes outside the object and those bound to the logger (`boundFields()`, read
+ * as the line is written), the line stays within `maxFields`.
+ * @internal
+ */
+export function createLogObjectFormatter(options: { redact: readonly string[]; maxFields: number }, boundFields: () => number = () => 0) {
+  const shape = createFieldShaper(options);
+  const budget = lineBudget(options.maxFields);
+  return (object: Record<string, unknown> & { [PREFORMATTED]?: true }): Record<string, unknown> => {
+    if (object[PREFORMATTED]) return object;
+    const shaped = shape(object);
+    try {
+      return capFields(shaped, Math.max(1, budget - boundFields()));
+    } catch (error) {
+      return { ...correlationOf(object), [FORMAT_ERROR_KEY]: formatErrorOf(error) };
+    }
+  };
+}
+
+/** Fields a line's object and its bound fields may have together. @internal */
+export function lineBudget(maxFields: number): number {
+  return maxFields - FIELDS_OUTSIDE_OBJECT;
 }
 
 /** The correlation fields the mixin put on a line, read without touching anything else. */

@@ -5,7 +5,8 @@ import type { Logger as LogRecordLogger } from '@opentelemetry/api';
 import { requireOptionalPeer } from '../sdk/optional-peer';
 import { withOtlpLogBridge } from './otlp-log-bridge';
 import { recordErrorLog } from './error-span-event';
-import { correlationFields, createLogObjectFormatter, FORMAT_ERROR_KEY, formatErrorOf } from './log-line';
+import { boundFieldCount, guardBoundFields } from './bound-fields';
+import { correlationFields, createFieldShaper, createLogObjectFormatter, FORMAT_ERROR_KEY, formatErrorOf, lineBudget } from './log-line';
 
 const ERROR_LEVEL = 50;
 const MAX_WRITE_BYTES = 1024 * 1024;
@@ -26,7 +27,10 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions, logReco
   const written = createDestination(options);
   // With `logsExporter: 'otlp'`, each line also goes out as an OTLP log record.
   const destination = logRecordLogger ? withOtlpLogBridge(written, logRecordLogger) : written;
-  const formatLogObject = createLogObjectFormatter(options.logging);
+  // The logger writing the current line: pino formats a line synchronously inside the
+  // level method, so what logMethod saw is still the writer when the formatter runs.
+  let writer: object = {};
+  const formatLogObject = createLogObjectFormatter(options.logging, () => boundFieldCount(writer));
   const pinoOptions: LoggerOptions = {
     level: options.logging.level,
     messageKey: '@message',
@@ -48,11 +52,14 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions, logReco
             // The span event is lost, not the line.
           }
         }
+        writer = this;
         return method.apply(this, withMessage(args) as never);
       },
     },
   };
-  return { logger: pino(pinoOptions, destination), destination };
+  const logger = pino(pinoOptions, destination);
+  guardBoundFields(logger, createFieldShaper(options.logging), lineBudget(options.logging.maxFields));
+  return { logger, destination };
 }
 
 // Lines come in bursts within the same millisecond: format each millisecond once.

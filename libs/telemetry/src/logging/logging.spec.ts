@@ -65,6 +65,15 @@ class OrdersController {
     return { ok: true };
   }
 
+  @Get('assign/secrets')
+  assignSecrets(): { ok: true } {
+    const wide: Record<string, number> = {};
+    for (let i = 0; i < 1500; i++) wide[`bound_${i}`] = i;
+    this.logger.assign({ password: 'hunter2', email: 'a@b.c', userId: 'u-9', ...wide });
+    this.logger.info({ step: 'after assign' }, 'assigned secrets');
+    return { ok: true };
+  }
+
   @Get('circular/object')
   circular(): { ok: true } {
     const order: Record<string, unknown> = { id: 'o-1' };
@@ -283,8 +292,11 @@ describe('structured logs', () => {
     await request(app.getHttpServer()).get('/orders/1').expect(200);
     expect(() => logger.info(hostile, 'hostile')).not.toThrow();
     expect(() => logger.error(hostile, 'hostile error')).not.toThrow();
+    expect(() => logger.child(hostile).info('hostile child')).not.toThrow();
+    const serializerThrows = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    expect(() => logger.child(serializerThrows).info('hostile proxy child')).not.toThrow();
     const lines = logs.lines().filter((l) => String(l['@message']).startsWith('hostile'));
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(4);
     for (const line of lines) expect(line).toMatchObject({ _format_error: { type: 'Error' }, service: 'orders' });
   });
 
@@ -310,6 +322,45 @@ describe('structured logs', () => {
     expect(logs.lines().find((line) => line['@message'] === 'order 7 loaded')).toMatchObject({ tracking_id: response.headers['x-tracking-id'] });
     // assign() is what needs the per-request logger: nestjs-pino refuses it outside one.
     await request(app.getHttpServer()).get('/orders/assign/fields').expect(500);
+  });
+
+  it('should group, redact and cap the fields bound with assign(), as it does a line\'s own', async () => {
+    await start({ requestContext: true });
+    const response = await request(app.getHttpServer()).get('/orders/assign/secrets').expect(200);
+    const raw = logs.raw().find((l) => l.includes('"assigned secrets"'))!;
+    expect(raw).not.toContain('hunter2');
+    expect(raw).not.toContain('a@b.c');
+    const line = JSON.parse(raw) as Record<string, unknown>;
+    expect(line).toMatchObject({ password: '[REDACTED]', email: '[REDACTED]', user: { id: 'u-9' }, step: 'after assign' });
+    expect(line).not.toHaveProperty('userId');
+    expect(line.tracking_id).toBe(response.headers['x-tracking-id']);
+    // 1,503 bound fields: the bound ones are cut to leave the line room, and the line stays under the cap.
+    expect(countFields(line)).toBeLessThanOrEqual(900);
+    const boundKept = Object.keys(line).filter((key) => key.startsWith('bound_')).length;
+    expect(boundKept).toBeGreaterThan(700);
+    expect(line._dropped_bound_fields).toBe(1500 - boundKept);
+  });
+
+  it('should shape child-logger bindings and cap a line by what its logger binds', async () => {
+    await start();
+    const { logger } = app.get<TelemetryLogger>(TELEMETRY_LOGGER);
+    const bound: Record<string, number> = {};
+    for (let i = 0; i < 500; i++) bound[`b${i}`] = i;
+    const child = logger.child({ api_token: 'tok-secret', session_id: 's-1', ...bound });
+    const grandchild = child.child({ client_secret: 'cs-secret', ...Object.fromEntries(Object.keys(bound).map((k) => [`g${k}`, 1])) });
+    const own: Record<string, number> = {};
+    for (let i = 0; i < 600; i++) own[`own_${i}`] = i;
+    grandchild.info(own, 'wide child line');
+    child.setBindings({ authorization: 'Bearer abc.def' });
+    child.info('after setBindings');
+    const raw = logs.raw().filter((l) => l.includes('wide child line') || l.includes('after setBindings'));
+    expect(raw).toHaveLength(2);
+    for (const text of raw) for (const secret of ['tok-secret', 'cs-secret', 'Bearer abc']) expect(text).not.toContain(secret);
+    const [wide, after] = raw.map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(wide).toMatchObject({ api_token: '[REDACTED]', client_secret: '[REDACTED]', session: { id: 's-1' } });
+    expect(countFields(wide)).toBeLessThanOrEqual(900);
+    expect(wide._dropped_fields).toBeGreaterThan(0);
+    expect(after).toMatchObject({ authorization: '[REDACTED]', api_token: '[REDACTED]' });
   });
 
   it("should hand Nest's logger back when the app closes", async () => {
