@@ -12,8 +12,10 @@ export type {
   BatchOptions,
   IgnoredPath,
   OtlpProtocol,
+  SamplingRule,
   TelemetryEnvironment,
   TelemetryInstrumentationOptions,
+  TelemetrySampling,
   TelemetrySdkOptions,
   TraceExporterKind,
 } from './interfaces/telemetry-sdk-options.interface';
@@ -23,7 +25,7 @@ export type {
   TelemetryMetricsOptions,
   TelemetryModuleOptions,
 } from './interfaces/telemetry-module-options.interface';
-export type { ResolvedAppOptions, ResolvedSdkOptions, ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
+export type { ResolvedAppOptions, ResolvedSampling, ResolvedSdkOptions, ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 export { InvalidTelemetryOptionsError } from './options/invalid-telemetry-options.error';
 export { TelemetryOptionsConflictError } from './options/telemetry-options-conflict.error';
 export { startTelemetry } from './sdk/start-telemetry';

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { formatTraceparent } from '../propagation/traceparent';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import { createPathMatcher } from '../sdk/ignored-paths';
+import { sampledHeaders } from '../options/sampling-options.resolver';
 import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
 import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
@@ -62,6 +63,8 @@ const CLIENT_ERROR_STATUS: Record<string, number> = {
 export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('TelemetryModule');
   private readonly isIgnored: (url: string | undefined) => boolean;
+  /** Request headers the sampling rules decide on, captured on the server span. */
+  private readonly sampledHeaders: readonly string[];
   private server: ObservedServer | undefined;
   private originalEmit: Emit | undefined;
   private observerFailed = false;
@@ -78,6 +81,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.isIgnored = createPathMatcher(options.ignorePaths);
+    this.sampledHeaders = sampledHeaders(options.sampling);
     this.tracing = runtime.sdkStarted || hasGlobalTracerProvider();
   }
 
@@ -146,7 +150,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     const header = this.options.trackingIdHeader;
     if (this.isIgnored(url)) return { context: suppressedContext(), untracedId: assignTrackingId(request, response, header) };
     const query = url.indexOf('?');
-    const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query)) : undefined;
+    const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders) : undefined;
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
     const serverSpan = started && trace.isSpanContextValid(started.span.spanContext()) ? started : undefined;
     const trackingId = assignTrackingId(request, response, header, serverSpan?.span);

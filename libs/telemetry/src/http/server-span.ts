@@ -12,6 +12,7 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
+import { headerAttribute } from '../sdk/rule-based.sampler';
 import { libraryTracer } from '../tracing/library-tracer';
 import type { ObservedRequest } from './http-request-observer.interface';
 import { httpMethodOf } from './http-method';
@@ -27,16 +28,21 @@ export interface ServerSpan {
 
 /**
  * Starts the SERVER span of an incoming request: a `traceparent` is continued, the span
- * carries the stable HTTP semantic-convention attributes known before the handler runs,
+ * carries the stable HTTP semantic-convention attributes known before the handler runs
+ * (and the request headers sampling rules read, so the sampler sees them),
  * and its context holds the RPC metadata where route-aware code (instrumentation-nestjs-core,
  * TracingInterceptor) leaves the route. Cheaper than the http instrumentation's server
  * side, which computes every optional attribute and patches the global `Server.prototype`.
  * @internal
  */
-export function startServerSpan(request: ObservedRequest & { httpVersion?: string }, path: string): ServerSpan {
+export function startServerSpan(
+  request: ObservedRequest & { httpVersion?: string },
+  path: string,
+  capturedHeaders: readonly string[] = [],
+): ServerSpan {
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   const method = httpMethodOf(request.method);
-  const attributes: Record<string, string> = {
+  const attributes: Record<string, string | string[]> = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_PATH]: cut(path),
     [ATTR_URL_SCHEME]: (request.socket as { encrypted?: boolean } | null | undefined)?.encrypted ? 'https' : 'http',
@@ -48,6 +54,11 @@ export function startServerSpan(request: ObservedRequest & { httpVersion?: strin
   const client = request.socket?.remoteAddress;
   if (client) attributes[ATTR_CLIENT_ADDRESS] = client;
   if (request.httpVersion) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = request.httpVersion;
+  // Headers sampling rules read (`http.request.header.<key>`, as the semantic conventions capture them).
+  for (const name of capturedHeaders) {
+    const value = request.headers[name];
+    if (value !== undefined) attributes[headerAttribute(name)] = (Array.isArray(value) ? value : [value]).map(cut);
+  }
 
   const span = libraryTracer().startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
   const rpcMetadata: ServerSpan['rpcMetadata'] = { type: RPCType.HTTP, span };

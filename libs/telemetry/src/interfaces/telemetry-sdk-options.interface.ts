@@ -1,5 +1,5 @@
 // Loaded by the `./sdk` entry before Nest: type imports only.
-import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 
 /** Deployment environments the telemetry labels and sampling defaults know about. @publicApi */
 export type TelemetryEnvironment = 'dev' | 'staging' | 'prod';
@@ -15,6 +15,36 @@ export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
 /** A path never traced: exact (`/health`), prefix (`/internal/*`) or a RegExp tested on the path. @publicApi */
 export type IgnoredPath = string | RegExp;
+
+/**
+ * A request whose trace is always recorded, whatever the ratio: by a request header
+ * (any value, or one matching), by path (exact `/checkout`, prefix `/admin/*`, or a
+ * RegExp, as `ignorePaths`), or by a span attribute known when the span starts.
+ * Rules decide for new traces; a continued trace follows its parent (parent-based).
+ * @publicApi
+ */
+export type SamplingRule =
+  | { header: string; value?: string | RegExp }
+  | { path: IgnoredPath }
+  | { attribute: string; value?: string | number | boolean | RegExp };
+
+/** Head sampling: which new traces are recorded. @publicApi */
+export interface TelemetrySampling {
+  /**
+   * Ratio of new traces recorded when no rule matches. Falls back to `OTEL_TRACES_SAMPLER`
+   * / `OTEL_TRACES_SAMPLER_ARG`, then to the environment's default: 1 in dev and staging,
+   * 0.1 in prod.
+   */
+  ratio?: number;
+  /**
+   * Follow the parent's decision for continued traces (a sampled caller's trace is never
+   * cut in the middle). Falls back to the `parentbased_` prefix of `OTEL_TRACES_SAMPLER`.
+   * @default true
+   */
+  parentBased?: boolean;
+  /** Requests always recorded, e.g. `{ header: 'x-user-segment', value: 'vip' }`. @default [] */
+  alwaysSample?: SamplingRule[];
+}
 
 /** Span batching, as `BatchSpanProcessor` takes it. @publicApi */
 export interface BatchOptions {
@@ -147,11 +177,19 @@ export interface TelemetrySdkOptions {
    */
   batchOptions?: BatchOptions;
   /**
-   * Ratio of new traces recorded (parent-based: a sampled parent is always followed).
-   * Falls back to `OTEL_TRACES_SAMPLER_ARG`.
-   * @default 1
+   * Ratio of new traces recorded (parent-based: a sampled parent is always followed):
+   * the shorthand of `sampler: { ratio }`. Falls back to `OTEL_TRACES_SAMPLER_ARG`, then
+   * to the environment's default (1 in dev and staging, 0.1 in prod).
    */
   samplingRatio?: number;
+  /**
+   * Head sampling: rules that always keep a request (a VIP header, a path), a ratio for
+   * the rest, parent-based; or any OpenTelemetry `Sampler`. `OTEL_TRACES_SAMPLER` names
+   * the standard samplers (`always_on`, `always_off`, `traceidratio` and their
+   * `parentbased_` forms). Errors and slow requests cannot be known when a trace starts:
+   * the collector's tail sampling keeps those (see the README).
+   */
+  sampler?: TelemetrySampling | Sampler;
   /**
    * Paths never traced: no span, no child spans. Their responses still carry the tracking id.
    * @default ['/health', '/healthz', '/livez', '/readyz', '/metrics']

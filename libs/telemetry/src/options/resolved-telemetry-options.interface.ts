@@ -1,9 +1,10 @@
-import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetryLogLevel } from '../interfaces/telemetry-module-options.interface';
 import type {
   BatchOptions,
   IgnoredPath,
   LogsExporterKind,
+  SamplingRule,
   OtlpProtocol,
   TelemetryEnvironment,
   TraceExporterKind,
@@ -27,7 +28,7 @@ export interface ResolvedSdkOptions {
   spanExporter: SpanExporter | undefined;
   batch: boolean;
   batchOptions: BatchOptions;
-  samplingRatio: number;
+  sampling: ResolvedSampling;
   ignorePaths: IgnoredPath[];
   trackingIdHeader: string;
   serverTiming: boolean;
@@ -39,6 +40,17 @@ export interface ResolvedSdkOptions {
     express: boolean;
     nestjs: boolean;
   }>;
+}
+
+/** Head sampling after defaults, `OTEL_TRACES_SAMPLER*` fallbacks and validation. @publicApi */
+export interface ResolvedSampling {
+  /** A Sampler of the user's own, used as given; the fields below are then unused. */
+  custom: Sampler | undefined;
+  /** What decides a new trace no rule matched. */
+  root: 'always_on' | 'always_off' | 'traceidratio';
+  ratio: number;
+  parentBased: boolean;
+  alwaysSample: SamplingRule[];
 }
 
 /** The app-level options of the module after defaults and validation. @publicApi */

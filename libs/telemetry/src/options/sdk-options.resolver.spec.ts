@@ -33,7 +33,7 @@ describe('resolveSdkOptions', () => {
       traceExporter: 'none',
       otlpTracesUrl: undefined,
       otlpProtocol: 'http/protobuf',
-      samplingRatio: 1,
+      sampling: { custom: undefined, root: 'traceidratio', ratio: 1, parentBased: true, alwaysSample: [] },
       batch: true,
       trackingIdHeader: 'X-Tracking-ID',
       instrumentations: { http: true, undici: true, express: false, nestjs: false },
@@ -46,7 +46,7 @@ describe('resolveSdkOptions', () => {
     process.env.OTEL_RESOURCE_ATTRIBUTES =
       'service.version=2.1.0,deployment.environment.name=prod,service.namespace=shop%20floor';
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4318/';
-    process.env.OTEL_TRACES_SAMPLER_ARG = '0.1';
+    process.env.OTEL_TRACES_SAMPLER_ARG = '0.25';
     process.env.OTEL_BSP_SCHEDULE_DELAY = '250';
 
     expect(resolveSdkOptions()).toMatchObject({
@@ -56,7 +56,7 @@ describe('resolveSdkOptions', () => {
       project: 'shop floor',
       traceExporter: 'otlp',
       otlpTracesUrl: 'http://collector:4318/v1/traces',
-      samplingRatio: 0.1,
+      sampling: { ratio: 0.25, parentBased: true },
       batchOptions: { scheduledDelayMillis: 250 },
     });
   });
@@ -65,7 +65,7 @@ describe('resolveSdkOptions', () => {
     process.env.OTEL_SERVICE_NAME = 'from-env';
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4318';
     const options = resolveSdkOptions({ serviceName: 'from-options', otlpEndpoint: 'https://otlp.example:4318', samplingRatio: 0.5 });
-    expect(options).toMatchObject({ serviceName: 'from-options', otlpTracesUrl: 'https://otlp.example:4318/v1/traces', samplingRatio: 0.5 });
+    expect(options).toMatchObject({ serviceName: 'from-options', otlpTracesUrl: 'https://otlp.example:4318/v1/traces', sampling: { ratio: 0.5 } });
   });
 
   it('should use the traces-specific endpoint as is, and keep a gRPC endpoint without a path', () => {
@@ -77,9 +77,39 @@ describe('resolveSdkOptions', () => {
     expect(resolveSdkOptions()).toMatchObject({ otlpProtocol: 'grpc', otlpTracesUrl: 'http://collector:4317' });
   });
 
-  it('should read the sampler from OTEL_TRACES_SAMPLER', () => {
-    process.env.OTEL_TRACES_SAMPLER = 'parentbased_always_off';
-    expect(resolveSdkOptions().samplingRatio).toBe(0);
+  it.each([
+    ['always_on', undefined, { root: 'always_on', parentBased: false }],
+    ['always_off', undefined, { root: 'always_off', parentBased: false }],
+    ['traceidratio', '0.3', { root: 'traceidratio', ratio: 0.3, parentBased: false }],
+    ['parentbased_always_on', undefined, { root: 'always_on', parentBased: true }],
+    ['parentbased_always_off', undefined, { root: 'always_off', parentBased: true }],
+    ['PARENTBASED_TRACEIDRATIO', '0.05', { root: 'traceidratio', ratio: 0.05, parentBased: true }],
+  ])('should read the standard sampler OTEL_TRACES_SAMPLER=%s', (sampler, arg, expected) => {
+    process.env.OTEL_TRACES_SAMPLER = sampler;
+    if (arg !== undefined) process.env.OTEL_TRACES_SAMPLER_ARG = arg;
+    expect(resolveSdkOptions().sampling).toMatchObject(expected);
+  });
+
+  it('should sample 10 % of new traces in prod and all in dev by default, and let an option win', () => {
+    expect(resolveSdkOptions({ environment: 'prod' }).sampling.ratio).toBe(0.1);
+    expect(resolveSdkOptions({ environment: 'staging' }).sampling.ratio).toBe(1);
+    expect(resolveSdkOptions({ environment: 'dev' }).sampling.ratio).toBe(1);
+    expect(resolveSdkOptions({ environment: 'prod', sampler: { ratio: 0.5 } }).sampling.ratio).toBe(0.5);
+    process.env.OTEL_TRACES_SAMPLER = 'always_off';
+    // A ratio written in the options decides, over the variable's sampler.
+    expect(resolveSdkOptions({ samplingRatio: 0.2 }).sampling).toMatchObject({ root: 'traceidratio', ratio: 0.2 });
+  });
+
+  it('should reject samplers it cannot build and malformed rules, naming them', () => {
+    process.env.OTEL_TRACES_SAMPLER = 'jaeger_remote';
+    expect(() => resolveSdkOptions()).toThrow(/"sampler \(OTEL_TRACES_SAMPLER\)".*"jaeger_remote".*Sampler instance/);
+    process.env.OTEL_TRACES_SAMPLER = 'sometimes';
+    expect(() => resolveSdkOptions()).toThrow(/"sometimes".*always_on, always_off, traceidratio/);
+    delete process.env.OTEL_TRACES_SAMPLER;
+    expect(() => resolveSdkOptions({ sampler: { alwaysSample: [{ header: 'x user' }] } })).toThrow(/"sampler.alwaysSample\[0\].header"/);
+    expect(() => resolveSdkOptions({ sampler: { alwaysSample: [{ path: 'admin' }] } })).toThrow(/"sampler.alwaysSample\[0\].path"/);
+    expect(() => resolveSdkOptions({ sampler: { alwaysSample: [{ route: '/x' }] } } as never)).toThrow(/"sampler.alwaysSample\[0\]"/);
+    expect(() => resolveSdkOptions({ samplingRatio: 0.1, sampler: { ratio: 0.2 } })).toThrow(/"samplingRatio"/);
   });
 
   it.each([

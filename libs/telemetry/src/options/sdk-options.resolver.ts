@@ -11,6 +11,7 @@ import type {
 } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from './resolved-telemetry-options.interface';
 import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
+import { resolveSampling } from './sampling-options.resolver';
 import { blankToUndefined, bool, firstListItem, nonEmpty, oneOf, positiveInteger, str } from './option-validators';
 
 // Incubating semantic-convention keys are not exported from the stable entry point.
@@ -88,7 +89,7 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
     spanExporter: options.spanExporter,
     batch: bool('batch', options.batch ?? true),
     batchOptions: batchOptions(options.batchOptions ?? {}, env),
-    samplingRatio: ratio(options.samplingRatio ?? samplerArgFromEnv(env) ?? 1),
+    sampling: resolveSampling(options, env, environment),
     ignorePaths: ignorePaths(options.ignorePaths ?? [...DEFAULT_IGNORED_PATHS]),
     trackingIdHeader: headerName(options.trackingIdHeader ?? DEFAULT_TRACKING_ID_HEADER),
     serverTiming: bool('serverTiming', options.serverTiming ?? true),
@@ -161,24 +162,6 @@ function batchOptions(options: BatchOptions, env: Env): BatchOptions {
     resolved[key] = value;
   }
   return resolved;
-}
-
-function samplerArgFromEnv(env: Env): number | undefined {
-  const sampler = blankToUndefined(env.OTEL_TRACES_SAMPLER);
-  const arg = blankToUndefined(env.OTEL_TRACES_SAMPLER_ARG);
-  if (sampler === 'always_off' || sampler === 'parentbased_always_off') return 0;
-  if (sampler === 'always_on' || sampler === 'parentbased_always_on') return 1;
-  if (arg === undefined) return undefined;
-  const value = Number(arg);
-  if (!Number.isFinite(value)) {
-    throw new InvalidTelemetryOptionsError('samplingRatio (OTEL_TRACES_SAMPLER_ARG)', arg, 'a number between 0 and 1');
-  }
-  return value;
-}
-
-function ratio(value: unknown): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1) return value;
-  throw new InvalidTelemetryOptionsError('samplingRatio', value, 'a number between 0 and 1');
 }
 
 function ignorePaths(value: unknown): (string | RegExp)[] {

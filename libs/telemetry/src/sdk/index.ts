@@ -8,8 +8,10 @@ export type {
   BatchOptions,
   IgnoredPath,
   OtlpProtocol,
+  SamplingRule,
   TelemetryEnvironment,
   TelemetryInstrumentationOptions,
+  TelemetrySampling,
   TelemetrySdkOptions,
   TraceExporterKind,
 } from '../interfaces/telemetry-sdk-options.interface';

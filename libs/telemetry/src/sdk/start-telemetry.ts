@@ -14,9 +14,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
   NoopSpanProcessor,
-  ParentBasedSampler,
   SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -24,6 +22,7 @@ import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.in
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
 import { resolveSdkOptions } from '../options/sdk-options.resolver';
 import { createInstrumentations } from './instrumentations.factory';
+import { createSampler } from './rule-based.sampler';
 import { StrictTraceContextPropagator } from '../propagation/strict-trace-context.propagator';
 import { createLogRecordExporter, createSpanExporter } from './span-exporter.factory';
 import { SpanExportMonitor } from './span-export-monitor';
@@ -64,7 +63,7 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
     // The environment detector is applied above, under the options, not over them.
     resourceDetectors: resolved.detectResources ? [hostDetector, osDetector, processDetector, serviceInstanceIdDetector] : [],
     textMapPropagator: propagatorOf(process.env),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(resolved.samplingRatio) }),
+    sampler: createSampler(resolved.sampling),
     spanProcessors: [spanProcessor],
     instrumentations,
     // Metrics go through Prometheus and logs through pino (bridged to `loggerProvider`
