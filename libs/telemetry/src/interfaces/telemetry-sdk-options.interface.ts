@@ -1,4 +1,5 @@
 // Loaded by the `./sdk` entry before Nest: type imports only.
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 
 /** Deployment environments the telemetry labels and sampling defaults know about. @publicApi */
@@ -86,6 +87,14 @@ export interface TelemetryInstrumentationOptions {
    * @default false
    */
   nestjs?: boolean;
+  /**
+   * Any other OpenTelemetry instrumentation, started with the module's own: e.g.
+   * `[new PgInstrumentation(), new IORedisInstrumentation()]`. Their spans are children
+   * of the request's span, like the module's. As for all instrumentations, the
+   * instrumented library must load after `startTelemetry()`.
+   * @default []
+   */
+  extra?: Instrumentation[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetryLogLevel } from '../interfaces/telemetry-module-options.interface';
 import type {
@@ -34,12 +35,13 @@ export interface ResolvedSdkOptions {
   serverTiming: boolean;
   shutdownTimeoutMillis: number;
   exportErrorLogIntervalMillis: number;
-  instrumentations: Required<{
+  instrumentations: {
     http: boolean;
     undici: boolean;
     express: boolean;
     nestjs: boolean;
-  }>;
+    extra: Instrumentation[];
+  };
 }
 
 /** Head sampling after defaults, `OTEL_TRACES_SAMPLER*` fallbacks and validation. @publicApi */

@@ -124,6 +124,7 @@ describe('resolveSdkOptions', () => {
     ['trackingIdHeader', { trackingIdHeader: 'X-Tracking ID\r\n' }, /"trackingIdHeader"/],
     ['resourceAttributes.team', { resourceAttributes: { team: { nested: true } } }, /"resourceAttributes.team"/],
     ['instrumentations.http', { instrumentations: { http: 'yes' } }, /"instrumentations.http"/],
+    ['instrumentations.extra[1]', { instrumentations: { extra: [{ enable() {}, setTracerProvider() {} }, 'pg'] } }, /"instrumentations.extra\[1\]".*PgInstrumentation/],
     ['batchOptions.maxQueueSize', { batchOptions: { maxQueueSize: -1 } }, /"batchOptions.maxQueueSize"/],
   ])('should reject an invalid %s with a message naming it', (option, options, message) => {
     const attempt = () => resolveSdkOptions(options as never);

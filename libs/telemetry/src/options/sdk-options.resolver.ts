@@ -1,3 +1,4 @@
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { envDetector } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { DEFAULT_IGNORED_PATHS, DEFAULT_TRACKING_ID_HEADER } from '../telemetry.constants';
@@ -100,6 +101,7 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
       undici: bool('instrumentations.undici', options.instrumentations?.undici ?? true),
       express: bool('instrumentations.express', options.instrumentations?.express ?? false),
       nestjs: bool('instrumentations.nestjs', options.instrumentations?.nestjs ?? false),
+      extra: extraInstrumentations(options.instrumentations?.extra ?? []),
     },
   };
 }
@@ -162,6 +164,17 @@ function batchOptions(options: BatchOptions, env: Env): BatchOptions {
     resolved[key] = value;
   }
   return resolved;
+}
+
+function extraInstrumentations(value: unknown): Instrumentation[] {
+  if (!Array.isArray(value)) throw new InvalidTelemetryOptionsError('instrumentations.extra', value, 'an array of OpenTelemetry instrumentations');
+  value.forEach((item: unknown, index) => {
+    const candidate = item as Partial<Instrumentation> | null;
+    if (typeof candidate?.enable !== 'function' || typeof candidate.setTracerProvider !== 'function') {
+      throw new InvalidTelemetryOptionsError(`instrumentations.extra[${index}]`, item, 'an OpenTelemetry instrumentation (e.g. new PgInstrumentation())');
+    }
+  });
+  return value as Instrumentation[];
 }
 
 function ignorePaths(value: unknown): (string | RegExp)[] {

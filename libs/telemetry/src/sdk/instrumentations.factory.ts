@@ -5,7 +5,6 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
 
-
 /**
  * The auto-instrumentations, lean by default: one CLIENT span per outgoing call (`http`
  * or `fetch`); the SERVER span of each request comes from the app's HttpRequestPipeline.
@@ -21,5 +20,7 @@ export function createInstrumentations(options: ResolvedSdkOptions): Instrumenta
   if (enabled.undici) list.push(new UndiciInstrumentation());
   if (enabled.express) list.push(new ExpressInstrumentation());
   if (enabled.nestjs) list.push(new NestInstrumentation());
+  // The app's own (pg, ioredis…): started, and stopped on shutdown, with the rest.
+  list.push(...enabled.extra);
   return list;
 }
