@@ -1,6 +1,8 @@
 import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
+import { DiscoveryModule } from '@nestjs/core';
+import { HandlerErrorCapture } from './http/handler-error-capture';
 import { httpObserversProvider } from './http/http-observers.provider';
 import { HttpRequestPipeline } from './http/http-request-pipeline';
 import { createLoggerParams, type TelemetryLogger } from './logging/logger.factory';
@@ -54,6 +56,7 @@ import { TrackingIdMiddleware } from './tracking-id/tracking-id.middleware';
     LoggingLifecycle,
     httpObserversProvider,
     HttpRequestPipeline,
+    HandlerErrorCapture,
   ],
   exports: [TraceService, MetricsService, MetricFactory, TELEMETRY_METRICS_REGISTRY],
 })
@@ -80,6 +83,8 @@ export class TelemetryModule implements NestModule {
       global: isGlobal,
       imports: [
         core,
+        // The app's controllers, for HandlerErrorCapture.
+        DiscoveryModule,
         // nestjs-pino around the app's logger: PinoLogger, @InjectPinoLogger() and Logger
         // for the app, request-scoped context for `assign()`.
         LoggerModule.forRootAsync({

@@ -38,6 +38,12 @@ export interface CompletedRequest {
   readonly status: number;
   /** The client closed the connection before the response was complete. */
   readonly aborted: boolean;
+  /**
+   * OpenTelemetry's `error.type` for a failed request (status ≥ 400, or aborted): the class
+   * of the exception its route handler threw (`NotFoundException`), otherwise the status
+   * (`"404"`) or `aborted`; undefined for a request that succeeded.
+   */
+  readonly errorType: string | undefined;
   /** The server span's duration when it was recorded, otherwise measured over the same points. */
   readonly seconds: number;
   /** The server span's context; undefined for requests without a span (no SDK, ignored path). */

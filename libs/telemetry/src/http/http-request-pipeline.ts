@@ -11,7 +11,7 @@ import { sampledHeaders } from '../options/sampling-options.resolver';
 import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
 import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
-import { assignTrackingId, newTrackingId, untracedRequestStorage } from '../tracking-id/tracking-id';
+import { assignTrackingId, newTrackingId, untracedRequestStorage, type UntracedRequest } from '../tracking-id/tracking-id';
 import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
 import { RequestObservation } from './request-observation';
@@ -25,11 +25,11 @@ function hasBody(request: ObservedRequest): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** How one request is handled: in which context, observed by what, with which span-less id. */
+/** How one request is handled: in which context, observed by what, and its store when it has no span. */
 interface Handling {
   context: ReturnType<typeof context.active>;
   observation?: RequestObservation;
-  untracedId?: string;
+  untraced?: UntracedRequest;
 }
 interface ObservedServer {
   emit: Emit;
@@ -137,10 +137,9 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     }
     if (!handling) return dispatch();
     handling.observation?.start();
-    if (handling.untracedId !== undefined) {
+    if (handling.untraced !== undefined) {
       // No span carries the id: business code reads it from here (TraceService, @TrackingId()).
-      const untracedId = handling.untracedId;
-      return untracedRequestStorage.run(untracedId, () => context.with(handling.context, dispatch));
+      return untracedRequestStorage.run(handling.untraced, () => context.with(handling.context, dispatch));
     }
     return context.with(handling.context, dispatch);
   }
@@ -148,7 +147,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
   private begin(request: ObservedRequest, response: ObservedResponse): Handling {
     const url = request.url ?? '/';
     const header = this.options.trackingIdHeader;
-    if (this.isIgnored(url)) return { context: suppressedContext(), untracedId: assignTrackingId(request, response, header) };
+    if (this.isIgnored(url)) return { context: suppressedContext(), untraced: { trackingId: assignTrackingId(request, response, header) } };
     const query = url.indexOf('?');
     const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders) : undefined;
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
@@ -158,8 +157,16 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
       const spanContext = serverSpan.span.spanContext();
       response.setHeader('Server-Timing', `traceparent;desc="${formatTraceparent(spanContext, spanContext.traceFlags)}"`);
     }
-    const observation = new RequestObservation(request, response, this.observers, serverSpan?.span, serverSpan, trackingId, this.reportObserverError);
-    if (!serverSpan) return { context: context.active(), observation, untracedId: trackingId };
+    // Without a span, the request's store keeps what the span would: the id, and the class of a handler's error.
+    const untraced: UntracedRequest | undefined = serverSpan ? undefined : { trackingId };
+    const observation = new RequestObservation(request, response, this.observers, {
+      span: serverSpan?.span,
+      ownSpan: serverSpan,
+      trackingId,
+      handlerErrorSlot: serverSpan?.rpcMetadata ?? untraced,
+      onObserverError: this.reportObserverError,
+    });
+    if (!serverSpan) return { context: context.active(), observation, untraced };
     // A body can arrive in later socket reads: its listeners (body parsers) are bound to
     // the span, as the http instrumentation binds them, so no runtime's context
     // propagation is relied on. (The test of this keeps passing without the binding on Node
@@ -197,7 +204,11 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     try {
       const trackingId = assignTrackingId(request, response, this.options.trackingIdHeader);
       if (this.observers.length === 0 || this.isIgnored(request.url)) return;
-      new RequestObservation(request, response, this.observers, trace.getActiveSpan(), undefined, trackingId, this.reportObserverError).start();
+      new RequestObservation(request, response, this.observers, {
+        span: trace.getActiveSpan(),
+        trackingId,
+        onObserverError: this.reportObserverError,
+      }).start();
     } catch (error) {
       this.reportObserverError(error);
     }

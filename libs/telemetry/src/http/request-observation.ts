@@ -3,7 +3,20 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { routeTemplateOf } from '../tracing/route-template';
 import type { CompletedRequest, HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { CLIENT_CLOSED_REQUEST } from './http.constants';
+import type { HandlerErrorSlot } from './handler-error';
 import { endServerSpan, type ServerSpan } from './server-span';
+
+/** What a request's observation is told besides the request and response. @internal */
+export interface ObservationContext {
+  /** The request's server span: ours to end, or one a foreign instrumentation made. */
+  span: Span | undefined;
+  /** The server span the pipeline started, when it did: the observation ends it. */
+  ownSpan?: ServerSpan;
+  trackingId: string | undefined;
+  /** Where the class of an error the handler threw is left (recordHandlerError). */
+  handlerErrorSlot?: HandlerErrorSlot;
+  onObserverError: (error: unknown) => void;
+}
 
 /**
  * One request's observation, from its arrival to the response's `'close'`, which node
@@ -17,16 +30,18 @@ export class RequestObservation {
   private readonly startedAt = performance.now();
   private ended = false;
 
+  private readonly span: Span | undefined;
+  private readonly ownSpan: ServerSpan | undefined;
+
   constructor(
     private readonly request: ObservedRequest,
     private readonly response: ObservedResponse,
     private readonly observers: readonly HttpRequestObserver[],
-    /** The request's server span: ours to end, or one a foreign instrumentation made. */
-    private readonly span: Span | undefined,
-    private readonly ownSpan: ServerSpan | undefined,
-    private readonly trackingId: string | undefined,
-    private readonly onObserverError: (error: unknown) => void,
-  ) {}
+    private readonly context: ObservationContext,
+  ) {
+    this.span = context.span;
+    this.ownSpan = context.ownSpan;
+  }
 
   /** Tells the observers the request arrived, and ends the observation on `'close'`. */
   start(): void {
@@ -51,7 +66,8 @@ export class RequestObservation {
     // route-aware code, on the span's RPC metadata.
     const route = routeTemplateOf(request) ?? this.ownSpan?.rpcMetadata.route;
     const status = aborted ? CLIENT_CLOSED_REQUEST : response.statusCode;
-    if (this.ownSpan) endServerSpan(this.ownSpan.span, method, route, status, aborted);
+    const errorType = aborted ? 'aborted' : status >= 400 ? (this.context.handlerErrorSlot?.handlerError ?? String(status)) : undefined;
+    if (this.ownSpan) endServerSpan(this.ownSpan.span, method, route, status, aborted, errorType);
     return {
       request,
       response,
@@ -60,11 +76,12 @@ export class RequestObservation {
       route,
       status,
       aborted,
+      errorType,
       // A recorded span has ended by now (ours just above; the http instrumentation's in
       // its own 'close' listener, registered before this one): its duration is final.
       seconds: durationOf(this.span) ?? (performance.now() - this.startedAt) / 1000,
       spanContext: this.span?.spanContext(),
-      trackingId: this.trackingId,
+      trackingId: this.context.trackingId,
     };
   }
 
@@ -73,7 +90,7 @@ export class RequestObservation {
     try {
       run();
     } catch (error) {
-      this.onObserverError(error);
+      this.context.onObserverError(error);
     }
   }
 }

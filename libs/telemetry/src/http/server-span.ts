@@ -13,6 +13,7 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 import { headerAttribute } from '../sdk/rule-based.sampler';
+import type { HandlerErrorSlot } from './handler-error';
 import { libraryTracer } from '../tracing/library-tracer';
 import type { ObservedRequest } from './http-request-observer.interface';
 import { httpMethodOf } from './http-method';
@@ -23,7 +24,7 @@ const MAX_ATTRIBUTE_LENGTH = 1024;
 export interface ServerSpan {
   readonly span: Span;
   readonly context: Context;
-  readonly rpcMetadata: RPCMetadata & { route?: string };
+  readonly rpcMetadata: RPCMetadata & { route?: string } & HandlerErrorSlot;
 }
 
 /**
@@ -72,17 +73,24 @@ export function suppressedContext(): Context {
 
 /**
  * Ends a server span with what the response told: its name `{METHOD} {route}`, the
- * route and status attributes, ERROR for a 5xx, `error.type` for a 4xx/5xx or an aborted request.
+ * route and status attributes, ERROR for a 5xx, and `error.type` (for a 4xx/5xx or an
+ * aborted request: the handler's exception class, the status, or `aborted`).
  * @internal
  */
-export function endServerSpan(span: Span, method: string, route: string | undefined, status: number, aborted: boolean): void {
+export function endServerSpan(
+  span: Span,
+  method: string,
+  route: string | undefined,
+  status: number,
+  aborted: boolean,
+  errorType: string | undefined,
+): void {
   if (route !== undefined) {
     span.setAttribute(ATTR_HTTP_ROUTE, route);
     span.updateName(`${httpMethodOf(method)} ${route}`);
   }
   if (!aborted) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  if (aborted) span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
-  else if (status >= 400) span.setAttribute(ATTR_ERROR_TYPE, String(status));
+  if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();
 }

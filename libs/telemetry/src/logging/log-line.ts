@@ -22,7 +22,7 @@ export function correlationFields(mergeObject: object): object {
     return { tracking_id: traceId, tracing: { trace_id: traceId, span_id: span!.spanContext().spanId } };
   }
   const untraced = untracedRequestStorage.getStore();
-  return untraced === undefined ? {} : { tracking_id: untraced };
+  return untraced === undefined ? {} : { tracking_id: untraced.trackingId };
 }
 
 /**

@@ -226,6 +226,8 @@ describe('structured logs', () => {
     expect((line.exception as { stack_trace: string }).stack_trace).toContain('RangeError: stock exhausted');
     // The access line of the 500 is an ERROR too, on the server span.
     expect(accessLines()[0]['@level']).toBe('ERROR');
+    // The server span's error.type names the class the handler threw, not only the status.
+    expect(tracing.span('GET /orders/fail/now').attributes['error.type']).toBe('InternalServerErrorException');
   });
 
   it('should keep a line with a 5,000-field object under 900 fields, essentials first, with a marker', async () => {

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, Param, Post, type INestAppl
 import { Test } from '@nestjs/testing';
 import { TraceFlags } from '@opentelemetry/api';
 import { Registry, type OpenMetricsContentType } from 'prom-client';
+import { throwError, type Observable } from 'rxjs';
 import request from 'supertest';
 import { TelemetryModule } from '../telemetry.module';
 import type { TelemetryMetricsOptions } from '../interfaces/telemetry-module-options.interface';
@@ -19,6 +20,8 @@ class HealthController {
   }
 }
 
+class SessionExpiredError extends Error {}
+
 @Controller('api/v2/sessions')
 class SessionsController {
   @Get(':id')
@@ -29,6 +32,17 @@ class SessionsController {
   @Get(':id/broken')
   broken(): never {
     throw new BadRequestException('no');
+  }
+
+  @Get(':id/async-broken')
+  async asyncBroken(): Promise<never> {
+    await Promise.resolve();
+    throw new TypeError('undefined is not a session');
+  }
+
+  @Get(':id/expired')
+  expired(): Observable<never> {
+    return throwError(() => new SessionExpiredError());
   }
 
   @Get(':id/slow')
@@ -82,10 +96,17 @@ describe('HTTP metrics and /metrics', () => {
       expect(text).not.toContain('wp-admin');
     });
 
-    it('should set error_type on failures and leave it empty on success', async () => {
-      await request(app.getHttpServer()).get('/api/v2/sessions/1/broken').expect(400);
-      const { text } = await request(app.getHttpServer()).get('/metrics');
-      expect(count(text, 'http_route="/api/v2/sessions/:id/broken",http_response_status_code="400",error_type="400"')).toBe(1);
+    it("should set error_type to the class a handler threw (sync, async or Observable), and leave it empty on success", async () => {
+      const server = app.getHttpServer();
+      await request(server).get('/api/v2/sessions/1/broken').expect(400);
+      await request(server).get('/api/v2/sessions/1/async-broken').expect(500);
+      await request(server).get('/api/v2/sessions/1/expired').expect(500);
+      await request(server).get('/api/v2/sessions/1').expect(200);
+      const { text } = await request(server).get('/metrics');
+      expect(count(text, 'http_route="/api/v2/sessions/:id/broken",http_response_status_code="400",error_type="BadRequestException"')).toBe(1);
+      expect(count(text, 'http_route="/api/v2/sessions/:id/async-broken",http_response_status_code="500",error_type="TypeError"')).toBe(1);
+      expect(count(text, 'http_route="/api/v2/sessions/:id/expired",http_response_status_code="500",error_type="SessionExpiredError"')).toBe(1);
+      expect(count(text, 'http_route="/api/v2/sessions/:id",http_response_status_code="200",error_type=""')).toBe(1);
     });
 
     it('should observe request and response body sizes', async () => {

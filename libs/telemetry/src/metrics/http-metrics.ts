@@ -58,7 +58,7 @@ export class HttpMetrics implements HttpRequestObserver {
   }
 
   /** A request ended; a sampled span links its duration observation to the trace. */
-  end({ request, response, route: template, status, aborted, seconds, spanContext }: CompletedRequest): void {
+  end({ request, response, route: template, status, errorType, seconds, spanContext }: CompletedRequest): void {
     const method = httpMethodOf(request.method);
     this.active.dec({ http_request_method: method });
     const route = template ?? UNMATCHED_ROUTE;
@@ -67,7 +67,7 @@ export class HttpMetrics implements HttpRequestObserver {
         http_request_method: method,
         http_route: route,
         http_response_status_code: status,
-        error_type: aborted ? 'aborted' : status >= 400 ? String(status) : '',
+        error_type: errorType ?? '',
         api_version: template?.match(API_VERSION)?.[1] ?? '',
       },
       seconds,

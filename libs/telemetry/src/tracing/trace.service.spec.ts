@@ -21,7 +21,7 @@ describe('TraceService', () => {
   it('should report no tracking id outside a request and the stored one in an untraced request', () => {
     expect(traces.getTrackingId()).toBeUndefined();
     expect(traces.getSpanId()).toBeUndefined();
-    untracedRequestStorage.run('0af7651916cd43dd8448eb211c80319c', () => {
+    untracedRequestStorage.run({ trackingId: '0af7651916cd43dd8448eb211c80319c' }, () => {
       expect(traces.getTrackingId()).toBe('0af7651916cd43dd8448eb211c80319c');
     });
   });

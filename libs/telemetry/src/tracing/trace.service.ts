@@ -24,7 +24,7 @@ export class TraceService {
    * undefined outside a request.
    */
   getTrackingId(): string | undefined {
-    return traceIdOf(trace.getActiveSpan()) ?? untracedRequestStorage.getStore();
+    return traceIdOf(trace.getActiveSpan()) ?? untracedRequestStorage.getStore()?.trackingId;
   }
 
   /** The active span, if any. */

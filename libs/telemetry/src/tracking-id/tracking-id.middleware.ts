@@ -27,7 +27,8 @@ export class TrackingIdMiddleware implements NestMiddleware {
 
   use(request: RequestWithTrackingId, response: ResponseWithHeaders, next: (error?: unknown) => void): void {
     const trackingId = assignTrackingId(request, response, this.header);
-    if (traceIdOf(trace.getActiveSpan()) !== undefined) return next();
-    untracedRequestStorage.run(trackingId, next);
+    // A span carries the id, or the request pipeline already keeps it.
+    if (traceIdOf(trace.getActiveSpan()) !== undefined || untracedRequestStorage.getStore()?.trackingId === trackingId) return next();
+    untracedRequestStorage.run({ trackingId }, next);
   }
 }

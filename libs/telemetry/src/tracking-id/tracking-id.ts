@@ -21,11 +21,21 @@ export function newTrackingId(): string {
 }
 
 /**
- * Holds the tracking id of requests that have no span (tracing off, path ignored), so
- * business code can still read it. Requests with a span read it from the span.
+ * A request that has no span (tracing off, path ignored): its tracking id, and the class
+ * of the error its handler threw (HandlerErrorSlot), which a span would otherwise hold.
  * @internal
  */
-export const untracedRequestStorage = new AsyncLocalStorage<string>();
+export interface UntracedRequest {
+  readonly trackingId: string;
+  handlerError?: string;
+}
+
+/**
+ * Holds the requests that have no span, so business code can still read their tracking
+ * id. Requests with a span read it from the span.
+ * @internal
+ */
+export const untracedRequestStorage = new AsyncLocalStorage<UntracedRequest>();
 
 /** The trace id of a span, when the span carries a valid one. @internal */
 export function traceIdOf(span: Span | undefined): string | undefined {
