@@ -3,6 +3,7 @@ import { Trio } from './utils/trio';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SERVICES = ['api-gateway', 'workflow-agent', 'workflow-engine'];
+const API_KEY = 'sk_e2e_acme_5f0c1d2e3a4b';
 
 /**
  * The trio as three processes exporting over real OTLP/HTTP (protobuf, the SDK
@@ -19,6 +20,7 @@ describe('gateway -> agent -> engine (three processes, OTLP export)', () => {
       OTEL_BSP_SCHEDULE_DELAY: '200',
       // Extra attributes are merged; the options (service name) win over the variable.
       OTEL_RESOURCE_ATTRIBUTES: 'service.name=not-this-one,team=workflows',
+      GATEWAY_API_KEYS: `acme:${API_KEY}`,
     });
   });
 
@@ -209,6 +211,27 @@ describe('gateway -> agent -> engine (three processes, OTLP export)', () => {
     });
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { message: string[] }).message.join(' ')).toContain('steps must be an array');
+  });
+
+  it('counts open sessions and API key usage at /metrics, under a hash of the key, never the key', async () => {
+    const open = () =>
+      fetch(`${trio.gateway}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_id: 'u-1' }) });
+    const sessions = await Promise.all([open(), open(), open()]);
+    expect(sessions.map((response) => response.status)).toEqual([201, 201, 201]);
+    const [first] = (await Promise.all(sessions.map((response) => response.json()))) as { session_id: string }[];
+    expect((await fetch(`${trio.gateway}/api/v1/sessions/${first.session_id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${trio.gateway}/api/v1/sessions/${first.session_id}`, { method: 'DELETE' })).status).toBe(404);
+
+    expect((await postWorkflow(['one'], { 'x-api-key': API_KEY })).response.status).toBe(201);
+    const refused = await postWorkflow(['one'], { 'x-api-key': 'sk_not_a_key' });
+    expect(refused.response.status).toBe(401);
+    expect(refused.trackingId).toMatch(TRACE_ID);
+
+    const metrics = await (await fetch(`${trio.gateway}/metrics`)).text();
+    expect(metrics).toMatch(/^active_sessions\{[^}]*service="api-gateway"[^}]*\} 2$/m);
+    expect(metrics).toMatch(/^api_key_usage_total\{api_key_id="[0-9a-f]{12}",client_name="acme",endpoint="\/api\/v1\/workflows",success="true"[^}]*\} 1$/m);
+    expect(metrics).toMatch(/^api_key_usage_total\{api_key_id="[0-9a-f]{12}",client_name="unknown",endpoint="unmatched",success="false"[^}]*\} 1$/m);
+    for (const key of [API_KEY, 'sk_not_a_key']) expect(metrics).not.toContain(key);
   });
 
   it('never traces health checks but still returns a tracking id', async () => {

@@ -45,6 +45,8 @@ export type { MetricDefinition, HistogramDefinition, TelemetryCounter, Telemetry
 export { WorkflowMetrics, WORKFLOW_STATUSES, type WorkflowStatus } from './metrics/business/workflow.metrics';
 export { AiMetrics, AI_REQUEST_STATUSES, type AiRequestRecord, type AiRequestStatus } from './metrics/business/ai.metrics';
 export { TaskMetrics, TASK_STATUSES, type TaskStatus } from './metrics/business/task.metrics';
+export { SessionMetrics } from './metrics/business/session.metrics';
+export { ApiKeyMetrics, apiKeyId, type ApiKeyUsage } from './metrics/business/api-key.metrics';
 export { OperationMetrics, CACHE_RESULTS, type CacheResult } from './metrics/business/operation.metrics';
 export { OVERFLOW_LABEL_VALUE, type LabelValues } from './metrics/label-guard';
 export { Measured, type MeasuredOptions } from './operations/measured.decorator';
@@ -64,3 +66,4 @@ export {
 export { ERROR_LOG_EVENT } from './logging/error-span-event';
 export { DROPPED_FIELDS_KEY } from './logging/field-cap';
 export { REDACTED, TRUNCATED } from './logging/redaction';
+export { routeTemplateOf, type RoutedRequest } from './tracing/route-template';

@@ -1,5 +1,8 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import type { Registry } from 'prom-client';
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { Registry } from 'prom-client';
+import { apiKeyId } from './business/api-key.metrics';
 import { TelemetryModule } from '../telemetry.module';
 import { TELEMETRY_METRICS_REGISTRY } from './metrics.constants';
 import { MetricsService } from './metrics.service';
@@ -49,6 +52,55 @@ describe('MetricsService', () => {
     expect(text).toContain(`ai_tokens_total{model="gpt-4o",token_type="prompt",${LABELS}} 120`);
     expect(text).toContain(`ai_tokens_total{model="gpt-4o",token_type="completion",${LABELS}} 30`);
     expect(text).toContain(`ai_cost_usd_total{model="gpt-4o",${LABELS}} 0.002`);
+  });
+
+  it('should count open sessions and API key usage under a hash of the key, never the key', async () => {
+    const end = metrics.trackActiveSession();
+    metrics.trackActiveSession();
+    end();
+    end();
+    const key = 'sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+    metrics.recordApiKeyUsage(key, { endpoint: '/api/v1/workflows', success: true, clientName: 'acme' });
+    metrics.recordApiKeyUsage(key, { endpoint: '/api/v1/workflows', success: false, clientName: 'acme' });
+    const text = await exposition();
+    expect(text).toContain(`active_sessions{${LABELS}} 1`);
+    const id = apiKeyId(key);
+    expect(id).toMatch(/^[0-9a-f]{12}$/);
+    expect(text).toContain(`api_key_usage_total{api_key_id="${id}",client_name="acme",endpoint="/api/v1/workflows",success="true",${LABELS}} 1`);
+    expect(text).toContain(`api_key_usage_total{api_key_id="${id}",client_name="acme",endpoint="/api/v1/workflows",success="false",${LABELS}} 1`);
+    expect(text).not.toContain(key);
+    expect(text).not.toContain(key.slice(0, 12));
+  });
+
+  it('should put the trace id as exemplar on workflow, task and AI durations recorded in a sampled span, and none otherwise', async () => {
+    const sampled = trace.wrapSpanContext({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED });
+    const unsampled = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.NONE });
+    const record = (model: string, type: string) => {
+      metrics.recordWorkflowExecution(type, 'completed', 0.2);
+      metrics.recordTask(type, 'succeeded', 0.2);
+      metrics.recordAiRequest({ model, provider: 'openai', status: 'success', durationSeconds: 0.2 });
+    };
+    // The active span is what an app's SDK would make current: a context manager is all it takes.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    try {
+      context.with(trace.setSpan(ROOT_CONTEXT, sampled), () => record('m-sampled', 'sampled'));
+      context.with(trace.setSpan(ROOT_CONTEXT, unsampled), () => record('m-unsampled', 'unsampled'));
+    } finally {
+      context.disable();
+    }
+    registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
+    const buckets = (await exposition()).split('\n').filter((line) => line.includes('_bucket{') && line.includes('le="0.25"'));
+    for (const [metric, label] of [
+      ['workflow_duration_seconds', 'workflow_type'],
+      ['task_duration_seconds', 'task_name'],
+      ['ai_request_duration_seconds', 'model'],
+    ]) {
+      const sampledLine = buckets.find((line) => line.startsWith(metric) && new RegExp(`${label}="(m-)?sampled"`).test(line));
+      const unsampledLine = buckets.find((line) => line.startsWith(metric) && new RegExp(`${label}="(m-)?unsampled"`).test(line));
+      expect(sampledLine).toContain('# {trace_id="4bf92f3577b34da6a3ce929d0e0e4736"} 0.2');
+      expect(unsampledLine).toBeDefined();
+      expect(unsampledLine).not.toContain('trace_id');
+    }
   });
 
   it('should record tasks, retries and queue lengths', async () => {

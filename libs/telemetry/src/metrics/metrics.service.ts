@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OperationRecorder } from '../operations/operation-recorder';
 import type { OperationMetadata, OperationRecord, OperationsSummary } from '../operations/operation-record';
 import { AiMetrics, type AiRequestRecord } from './business/ai.metrics';
+import { ApiKeyMetrics, type ApiKeyUsage } from './business/api-key.metrics';
+import { SessionMetrics } from './business/session.metrics';
 import type { CacheResult } from './business/operation.metrics';
 import { TaskMetrics, type TaskStatus } from './business/task.metrics';
 import { WorkflowMetrics, type WorkflowStatus } from './business/workflow.metrics';
@@ -26,6 +28,8 @@ export class MetricsService {
   private workflowMetrics?: WorkflowMetrics;
   private aiMetrics?: AiMetrics;
   private taskMetrics?: TaskMetrics;
+  private sessionMetrics?: SessionMetrics;
+  private apiKeyMetrics?: ApiKeyMetrics;
 
   constructor(
     @Inject(MetricFactory) private readonly factory: MetricFactory,
@@ -85,6 +89,26 @@ export class MetricsService {
   /** The task metrics (created now if this is their first use). */
   get tasks(): TaskMetrics {
     return (this.taskMetrics ??= new TaskMetrics(this.factory));
+  }
+
+  /** The session metrics (created now if this is their first use). */
+  get sessions(): SessionMetrics {
+    return (this.sessionMetrics ??= new SessionMetrics(this.factory));
+  }
+
+  /** The API key metrics (created now if this is their first use). */
+  get apiKeys(): ApiKeyMetrics {
+    return (this.apiKeyMetrics ??= new ApiKeyMetrics(this.factory));
+  }
+
+  /** A user session opened (`active_sessions`); call the returned function once when it ends. */
+  trackActiveSession(): () => void {
+    return this.sessions.trackActive();
+  }
+
+  /** One request made with an API key: counted under a hash of the key (`api_key_usage_total`), never the key. */
+  recordApiKeyUsage(apiKey: string, usage: ApiKeyUsage): void {
+    this.apiKeys.record(apiKey, usage);
   }
 
   /** One finished workflow: counted by type and status, its duration observed. */

@@ -1,4 +1,4 @@
-/** What express (4 and 5) leaves on a matched request. @internal */
+/** What express (4 and 5) leaves on a matched request. @publicApi */
 export interface RoutedRequest {
   route?: { path?: unknown };
   baseUrl?: string;
@@ -11,8 +11,8 @@ const CATCH_ALL = /^\/?(\*\w*|\{\/?\*\w*\}|\(\.\*\))$/;
 /**
  * The route template of a matched request (`/api/v1/workflows/:id`), never the raw
  * path, so span names and metric labels stay low-cardinality. Undefined for an
- * unmatched request.
- * @internal
+ * unmatched request (or one matched only by a catch-all middleware path).
+ * @publicApi
  */
 export function routeTemplateOf(request: RoutedRequest): string | undefined {
   const path = request.route?.path;

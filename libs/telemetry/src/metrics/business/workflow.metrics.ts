@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MetricFactory, type TelemetryCounter, type TelemetryGauge, type TelemetryHistogram } from '../metric-factory';
 import { BUSINESS_DURATION_BUCKETS } from '../metrics.constants';
 import { traceExemplarOf } from '../sampled-trace-exemplar';
+import { trackActive } from './track-active';
 
 /** Outcomes the workflow metrics accept; anything else is recorded as `other`. @publicApi */
 export const WORKFLOW_STATUSES = ['completed', 'failed', 'cancelled', 'timeout'] as const;
@@ -44,11 +45,6 @@ export class WorkflowMetrics {
 
   /** Marks a workflow running; call the returned function once when it ends. */
   trackActive(): () => void {
-    this.active.inc();
-    let done = false;
-    return () => {
-      if (!done) this.active.dec();
-      done = true;
-    };
+    return trackActive(this.active);
   }
 }
