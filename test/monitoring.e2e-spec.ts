@@ -165,9 +165,20 @@ describe('Prometheus configuration and alert rules', () => {
     }
   });
 
+  it("passes the seed-name mapping's rule tests: every seed name from ours, and the seeds' queries on them", () => {
+    expect(run(PROMTOOL_BIN, ['check', 'rules', 'monitoring/seed-compat.rules.yml'])).toEqual({ status: 0, output: expect.stringContaining('SUCCESS: 19 rules found') });
+    const result = run(PROMTOOL_BIN, ['test', 'rules', 'seed-compat.rules.test.yml'], MONITORING);
+    expect(result).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    // Every recorded name is queried by a test.
+    const tests = fs.readFileSync(path.join(MONITORING, 'seed-compat.rules.test.yml'), 'utf8');
+    const recorded = [...fs.readFileSync(path.join(MONITORING, 'seed-compat.rules.yml'), 'utf8').matchAll(/record: (\w+)/g)].map((match) => match[1]);
+    const base = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
+    for (const name of recorded) expect(tests).toMatch(new RegExp(`\\b(${name}|${base(name)}_(bucket|sum|count))\\b`));
+  });
+
   it('scrapes the three services and the collector, with alerts loaded', () => {
     const config = readYaml<{ rule_files: string[]; scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] }>('monitoring/prometheus.yml');
-    expect(config.rule_files).toEqual(['alerts.yml']);
+    expect(config.rule_files).toEqual(['alerts.yml', 'seed-compat.rules.yml']);
     const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((s) => s.targets));
     expect(targets).toEqual(expect.arrayContaining(['gateway:8000', 'agent:8001', 'engine:8002', 'otel-collector:8888']));
   });

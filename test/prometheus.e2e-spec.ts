@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { alertQueries, dashboardQueries } from './utils/monitoring-config';
 import { OtlpReceiver } from './utils/otlp-receiver';
 import { PrometheusServer, PROMTOOL_BIN, requireBinary } from './utils/prometheus-server';
@@ -18,6 +19,8 @@ describe('Prometheus scraping the trio', () => {
     await trio.start({ OTEL_EXPORTER_OTLP_ENDPOINT: await receiver.start(), OTEL_BSP_SCHEDULE_DELAY: '500' });
     await prometheus.start(
       Object.fromEntries([...trio.services.values()].map((service) => [service.name, service.url.replace('http://', '')])),
+      // The seed-name recording rules, on the real exposition: the labels they read must exist.
+      [path.resolve(__dirname, '../monitoring/seed-compat.rules.yml')],
     );
     for (let i = 0; i < 5; i++) {
       const response = await fetch(`${trio.gateway}/api/v1/workflows`, {
@@ -88,6 +91,31 @@ describe('Prometheus scraping the trio', () => {
       expect({ service: service.name, problems: ours }).toEqual({ service: service.name, problems: [] });
       expect(exposition).toContain('http_server_request_duration_seconds_bucket');
     }
+  });
+
+  it("should answer the seeds' queries on the names monitoring/seed-compat.rules.yml records from the real metrics", async () => {
+    const seedQueries = [
+      'sum(rate(http_requests_total{service_name="api-gateway",method="POST",endpoint="/api/v1/workflows",status="201"}[1m])) by (service)',
+      'sum(request_count{service_name="workflow-engine",status_code="200"})',
+      'histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{service_name="api-gateway"}[1m])) by (le))',
+      'sum by (service_name, endpoint, api_version) (endpoint_usage_total{service_name="api-gateway"})',
+      'sum(request_duration_seconds_count{service_name="workflow-agent"})',
+      'active_requests{service_name="api-gateway"}',
+      'sum(ai_tokens_used_total)',
+      'sum(ai_cost_total)',
+    ];
+    let empty: string[] = [];
+    await prometheus.waitUntil(
+      async () => {
+        const results = await Promise.all(seedQueries.map(async (expr) => ((await prometheus.query(expr)).length > 0 ? undefined : expr)));
+        empty = results.filter((result): result is string => result !== undefined);
+        return empty.length === 0;
+      },
+      30_000,
+      'seed-name queries without data',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}:\n${empty.join('\n')}`);
+    });
   });
 
   it('should run every alert expression of monitoring/alerts.yml without error', async () => {

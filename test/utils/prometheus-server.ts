@@ -24,13 +24,16 @@ export class PrometheusServer {
   private output = '';
   url = '';
 
-  async start(targets: Record<string, string>): Promise<void> {
+  /** `ruleFiles`: absolute paths of rule files to load, evaluated every second. */
+  async start(targets: Record<string, string>, ruleFiles: string[] = []): Promise<void> {
     requireBinary(PROMETHEUS_BIN);
     this.dir = mkdtempSync(path.join(tmpdir(), 'prometheus-'));
     const config = [
       'global:',
       '  scrape_interval: 1s',
       '  scrape_timeout: 900ms',
+      '  evaluation_interval: 1s',
+      ...(ruleFiles.length > 0 ? ['rule_files:', ...ruleFiles.map((file) => `  - ${JSON.stringify(file)}`)] : []),
       'scrape_configs:',
       ...Object.entries(targets).flatMap(([job, target]) => [
         `  - job_name: ${job}`,
