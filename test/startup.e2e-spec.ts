@@ -35,6 +35,14 @@ describe('starting the SDK', () => {
     expect(output).not.toMatch(/WARN|ERROR/);
   });
 
+  it('should refuse to start with an HTTP exporter pointed at the gRPC port 4317, saying what to change', async () => {
+    const attempt = start('early', [], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317' });
+    await expect(attempt).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/InvalidTelemetryOptionsError: .*"otlpEndpoint \(OTEL_EXPORTER_OTLP_ENDPOINT\)".*4317 is OTLP\/gRPC's.*OTEL_EXPORTER_OTLP_PROTOCOL=grpc/),
+    });
+  });
+
   it('should record one server span per request, named after the route, and no Nest spans by default', async () => {
     const { result } = await start('early');
     // The fixture's own fetch is the CLIENT span (kind 2).

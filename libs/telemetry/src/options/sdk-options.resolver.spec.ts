@@ -137,6 +137,19 @@ describe('resolveSdkOptions', () => {
     }
   });
 
+  it('should refuse at start-up an HTTP protocol on the gRPC port 4317, and gRPC on 4318, saying what to change', () => {
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4317';
+    expect(() => resolveSdkOptions()).toThrow(InvalidTelemetryOptionsError);
+    expect(() => resolveSdkOptions()).toThrow(/"otlpEndpoint \(OTEL_EXPORTER_OTLP_ENDPOINT\)".*"http:\/\/collector:4317".*4317 is OTLP\/gRPC's.*OTEL_EXPORTER_OTLP_PROTOCOL=grpc/);
+    expect(() => resolveSdkOptions({ otlpEndpoint: 'http://localhost:4317', otlpProtocol: 'http/json' })).toThrow(/"otlpEndpoint".*for the http\/json protocol/);
+    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'grpc';
+    expect(resolveSdkOptions().otlpTracesUrl).toBe('http://collector:4317');
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://collector:4318';
+    expect(() => resolveSdkOptions()).toThrow(/4318 is OTLP\/HTTP's/);
+    delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
+    expect(resolveSdkOptions().otlpTracesUrl).toBe('http://collector:4318/v1/traces');
+  });
+
   it('should name the environment variable when the bad value came from it', () => {
     process.env.OTEL_TRACES_SAMPLER_ARG = 'ten percent';
     expect(() => resolveSdkOptions()).toThrow(/samplingRatio \(OTEL_TRACES_SAMPLER_ARG\)/);

@@ -117,14 +117,43 @@ export function resourceAttributesFromEnv(): Record<string, unknown> {
 
 /** The URL of one signal's OTLP endpoint: the option, the signal's variable, the base variable. */
 function signalUrl(signal: 'traces' | 'logs', endpoint: string | undefined, env: Env, protocol: OtlpProtocol): string | undefined {
-  if (endpoint !== undefined) return joinSignalPath(url('otlpEndpoint', endpoint), signal, protocol);
+  if (endpoint !== undefined) return joinSignalPath(otlpUrl('otlpEndpoint', endpoint, protocol), signal, protocol);
   const variable = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
   const signalSpecific = blankToUndefined(env[variable]);
   // The signal-specific variable is a full URL, used as is (OTLP exporter spec).
-  if (signalSpecific) return url(`otlpEndpoint (${variable})`, signalSpecific);
+  if (signalSpecific) return otlpUrl(`otlpEndpoint (${variable})`, signalSpecific, protocol);
   const base = blankToUndefined(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-  if (base) return joinSignalPath(url('otlpEndpoint (OTEL_EXPORTER_OTLP_ENDPOINT)', base), signal, protocol);
+  if (base) return joinSignalPath(otlpUrl('otlpEndpoint (OTEL_EXPORTER_OTLP_ENDPOINT)', base, protocol), signal, protocol);
   return undefined;
+}
+
+// The ports the OTLP specification assigns: gRPC on 4317, HTTP on 4318.
+const OTLP_GRPC_PORT = '4317';
+const OTLP_HTTP_PORT = '4318';
+
+/**
+ * An endpoint URL that can work with the protocol: an HTTP exporter sent to the gRPC
+ * port (the most common OTLP mistake) fails every export with an opaque error long after
+ * start-up, so it is refused here, saying what to change.
+ */
+function otlpUrl(option: string, value: unknown, protocol: OtlpProtocol): string {
+  const checked = url(option, value);
+  const port = new URL(checked).port;
+  if (protocol !== 'grpc' && port === OTLP_GRPC_PORT) {
+    throw new InvalidTelemetryOptionsError(
+      option,
+      value,
+      `the collector's OTLP/HTTP port (${OTLP_HTTP_PORT} by convention) for the ${protocol} protocol: ${OTLP_GRPC_PORT} is OTLP/gRPC's. Use port ${OTLP_HTTP_PORT}, or set OTEL_EXPORTER_OTLP_PROTOCOL=grpc (otlpProtocol: 'grpc') to export over gRPC`,
+    );
+  }
+  if (protocol === 'grpc' && port === OTLP_HTTP_PORT) {
+    throw new InvalidTelemetryOptionsError(
+      option,
+      value,
+      `the collector's OTLP/gRPC port (${OTLP_GRPC_PORT} by convention) for the grpc protocol: ${OTLP_HTTP_PORT} is OTLP/HTTP's. Use port ${OTLP_GRPC_PORT}, or an HTTP protocol (http/protobuf, the default)`,
+    );
+  }
+  return checked;
 }
 
 function joinSignalPath(base: string, signal: 'traces' | 'logs', protocol: OtlpProtocol): string {
