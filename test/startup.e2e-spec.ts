@@ -43,6 +43,24 @@ describe('starting the SDK', () => {
     });
   });
 
+  it('should print console spans as JSON lines on stderr, leaving stdout to the JSON log lines', async () => {
+    const { stdout, stderr } = await run(process.execPath, [FIXTURE, 'early'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', OTEL_TRACES_EXPORTER: 'console', LOG_LEVEL: 'info' },
+      timeout: 30_000,
+    });
+    const logLines = stdout.split('\n').filter((line) => line !== '' && !line.startsWith('RESULT '));
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const line of logLines) expect(JSON.parse(line)).toHaveProperty('@level');
+    expect(stdout).not.toContain('traceId');
+    const spans = stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { name: string; traceId: string; duration: number });
+    expect(spans.map((span) => span.name)).toContain('GET /ping/:id');
+    for (const span of spans) expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
   it('should record one server span per request, named after the route, and no Nest spans by default', async () => {
     const { result } = await start('early');
     // The fixture's own fetch is the CLIENT span (kind 2).

@@ -1,4 +1,5 @@
-import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { ConsoleJsonSpanExporter } from './console-json-span-exporter';
 import type { OtlpProtocol } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
 import { requireOptionalPeer } from './optional-peer';
@@ -33,7 +34,8 @@ export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | 
     case 'none':
       return undefined;
     case 'console':
-      return new ConsoleSpanExporter();
+      // JSON lines on stderr: stdout is the app's log lines.
+      return new ConsoleJsonSpanExporter();
     case 'otlp': {
       const packageName = OTLP_EXPORTER_PACKAGES[options.otlpProtocol];
       const { OTLPTraceExporter } = requireOptionalPeer<{ OTLPTraceExporter: OtlpExporterClass }>(
