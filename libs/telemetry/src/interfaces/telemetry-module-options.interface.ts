@@ -89,6 +89,13 @@ export interface TelemetryLoggingOptions {
    */
   maskIp?: boolean;
   /**
+   * `source.function`, `source.file` and `source.line` of the code that logged, on every
+   * line. Off by default: it captures a stack per line (BENCHMARKS.md). Falls back to
+   * `LOG_SOURCE=true`.
+   * @default false
+   */
+  source?: boolean;
+  /**
    * Most fields one line may have, counted as CloudWatch counts them (flattened leaves).
    * @default 900
    */

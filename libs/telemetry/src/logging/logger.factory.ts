@@ -6,7 +6,8 @@ import { requireOptionalPeer } from '../sdk/optional-peer';
 import { withOtlpLogBridge } from './otlp-log-bridge';
 import { recordErrorLog } from './error-span-event';
 import { boundFieldCount, guardBoundFields } from './bound-fields';
-import { correlationFields, createFieldShaper, createLogObjectFormatter, FORMAT_ERROR_KEY, formatErrorOf, lineBudget } from './log-line';
+import { correlationFields, createFieldShaper, createLogObjectFormatter, FORMAT_ERROR_KEY, formatErrorOf, lineBudget, PREFORMATTED } from './log-line';
+import { callerSource } from './log-source';
 
 const ERROR_LEVEL = 50;
 const MAX_WRITE_BYTES = 1024 * 1024;
@@ -40,7 +41,7 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions, logReco
       level: (label) => ({ '@level': label.toUpperCase() }),
       log: formatLogObject,
     },
-    mixin: correlationFields,
+    mixin: options.logging.source ? withSource : correlationFields,
     mixinMergeStrategy: mergeSafely,
     hooks: {
       logMethod(args, method, level) {
@@ -85,6 +86,14 @@ function mergeSafely(mergeObject: object, mixinObject: object): object {
   } catch (error) {
     return { ...mixinObject, [FORMAT_ERROR_KEY]: formatErrorOf(error) };
   }
+}
+
+/** The correlation fields, and where the line was logged from (`logging.source`); the access line has no caller. */
+function withSource(mergeObject: object): object {
+  const fields = correlationFields(mergeObject);
+  if ((mergeObject as { [PREFORMATTED]?: true })[PREFORMATTED]) return fields;
+  const source = callerSource();
+  return source ? { ...fields, source } : fields;
 }
 
 /** Every line has a message, even one logged as an object alone. */

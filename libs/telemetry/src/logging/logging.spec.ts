@@ -2,6 +2,7 @@ import { Controller, Get, Injectable, InternalServerErrorException, Logger, Para
 import { Test } from '@nestjs/testing';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
@@ -363,6 +364,24 @@ describe('structured logs', () => {
     expect(countFields(wide)).toBeLessThanOrEqual(900);
     expect(wide._dropped_fields).toBeGreaterThan(0);
     expect(after).toMatchObject({ authorization: '[REDACTED]', api_token: '[REDACTED]' });
+  });
+
+  it('should say where each line was logged from with logging.source, through PinoLogger and Nest\'s Logger alike', async () => {
+    const lineOf = (text: string) => readFileSync(__filename, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+    await start({ source: true });
+    await request(app.getHttpServer()).get('/orders/7').expect(200);
+    await request(app.getHttpServer()).get('/orders/wide/object').expect(200);
+    const loaded = logs.lines().find((line) => line['@message'] === 'order 7 loaded')!;
+    expect(loaded.source).toEqual({ function: 'OrdersRepository.find', file: __filename, line: lineOf('`order ${id} loaded`'), module: 'OrdersRepository' });
+    const wide = logs.lines().find((line) => line['@message'] === 'wide object')!;
+    expect(wide.source).toMatchObject({ function: 'OrdersController.wide', file: __filename, line: lineOf("message: 'wide object'"), module: 'OrdersController' });
+    // The access line is the library's own: no caller to name.
+    expect(accessLines()[0].source).toBeUndefined();
+    await app.close();
+
+    await start();
+    await request(app.getHttpServer()).get('/orders/7').expect(200);
+    expect(logs.lines().find((line) => line['@message'] === 'order 7 loaded')!.source).toEqual({ module: 'OrdersRepository' });
   });
 
   it("should hand Nest's logger back when the app closes", async () => {

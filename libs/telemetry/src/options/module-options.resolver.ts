@@ -3,6 +3,7 @@ import type { TelemetryLogLevel, TelemetryModuleOptions } from '../interfaces/te
 import type { TelemetryEnvironment, TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedAppOptions, ResolvedSdkOptions, ResolvedTelemetryOptions } from './resolved-telemetry-options.interface';
 import { blankToUndefined, bool, destination, nonEmpty, oneOf, port, positiveInteger, stringList } from './option-validators';
+import { isPeerInstalled } from '../sdk/optional-peer';
 import { resolveSdkOptions } from './sdk-options.resolver';
 import { TelemetryOptionsConflictError } from './telemetry-options-conflict.error';
 
@@ -68,15 +69,30 @@ export function resolveAppOptions(options: TelemetryModuleOptions, environment: 
     logging: {
       enabled: bool('logging.enabled', logging.enabled ?? true),
       level: oneOf('logging.level', logging.level ?? blankToUndefined(env.LOG_LEVEL)?.toLowerCase() ?? DEFAULT_LOG_LEVELS[environment], LOG_LEVELS),
-      pretty: bool('logging.pretty', logging.pretty ?? blankToUndefined(env.LOG_PRETTY)?.toLowerCase() === 'true'),
+      pretty: bool('logging.pretty', logging.pretty ?? envFlag(env.LOG_PRETTY) ?? prettyByDefault(environment)),
       requestContext: bool('logging.requestContext', logging.requestContext ?? false),
       accessLog: bool('logging.accessLog', logging.accessLog ?? true),
       redact: stringList('logging.redact', logging.redact ?? []),
       maskIp: bool('logging.maskIp', logging.maskIp ?? false),
+      source: bool('logging.source', logging.source ?? envFlag(env.LOG_SOURCE) ?? false),
       maxFields: positiveInteger('logging.maxFields', logging.maxFields ?? 900),
       destination: destination(logging.destination),
     },
   };
+}
+
+function envFlag(value: string | undefined): boolean | undefined {
+  const flag = blankToUndefined(value)?.toLowerCase();
+  return flag === undefined ? undefined : flag === 'true';
+}
+
+/**
+ * A developer reading along in a terminal gets readable lines; anything else (a pipe,
+ * a file, a container's log driver, another environment) gets JSON. Only where
+ * pino-pretty, an optional peer, is installed.
+ */
+function prettyByDefault(environment: TelemetryEnvironment): boolean {
+  return environment === 'dev' && process.stdout.isTTY === true && isPeerInstalled('pino-pretty');
 }
 
 function assertAgreesWithRuntime(options: TelemetryModuleOptions, runtimeOptions: ResolvedSdkOptions): void {

@@ -74,6 +74,7 @@ export interface ResolvedAppOptions {
     accessLog: boolean;
     redact: string[];
     maskIp: boolean;
+    source: boolean;
     maxFields: number;
     destination: { write(line: string): unknown } | undefined;
   };

@@ -28,3 +28,13 @@ export function requireOptionalPeer<T>(packageName: string, purpose: string, loa
     throw error;
   }
 }
+
+/** Whether an optional peer dependency is installed, without loading it. @internal */
+export function isPeerInstalled(packageName: string, resolve: (id: string) => string = require.resolve): boolean {
+  try {
+    resolve(packageName);
+    return true;
+  } catch {
+    return false;
+  }
+}
