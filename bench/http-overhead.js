@@ -7,6 +7,9 @@
 //   BENCH_MODES='bare;full' BENCH_ROUNDS=5 BENCH_DURATION=10 BENCH_CONNECTIONS=50 npm run bench
 // Each mode may be followed by telemetry options in JSON: BENCH_MODES='bare;full {"samplingRatio":0.1}',
 // and by Node flags: BENCH_MODES='bare;full;bare --max-semi-space-size=32;full --max-semi-space-size=32'.
+// A mode prefixed `baseline:` runs the bench app of another checkout, built, with its own
+// node_modules (BENCH_BASELINE_DIR): two builds of the library side by side in one run,
+//   BENCH_BASELINE_DIR=/tmp/before BENCH_MODES='bare;full;baseline:full' npm run bench
 // It checks the work was done: with 100 % sampling the sink must receive one SERVER span
 // per request served, and the log file one access line per request.
 'use strict';
@@ -42,11 +45,12 @@ function startSink() {
 }
 
 function startApp(label, port, endpoint, logFile) {
-  const [mode, ...options] = label.split(' ');
+  const [modeWord, ...options] = label.split(' ');
   // Words starting with `--` are flags for Node (the same app under another V8 setting), the rest telemetry options.
   const nodeFlags = options.filter((word) => word.startsWith('--'));
   const telemetryOptions = options.filter((word) => !word.startsWith('--')).join(' ');
-  const args = [...nodeFlags, path.join(__dirname, 'app.js'), mode, String(port), endpoint, telemetryOptions];
+  const { mode, appDir } = appOf(modeWord);
+  const args = [...nodeFlags, path.join(appDir, 'app.js'), mode, String(port), endpoint, telemetryOptions];
   const command = canPin ? 'taskset' : process.execPath;
   const commandArgs = canPin ? ['-c', SERVER_CPU, process.execPath, ...args] : args;
   // Lines go to a file, as a log shipper reads them, never to a terminal that sets the pace.
@@ -57,6 +61,14 @@ function startApp(label, port, endpoint, logFile) {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${label}: app exited with ${code}`)));
   });
+}
+
+/** The mode of a label's first word, and the directory of the bench app that runs it (`baseline:` another checkout's). */
+function appOf(modeWord) {
+  if (!modeWord.startsWith('baseline:')) return { mode: modeWord, appDir: __dirname };
+  const baseline = process.env.BENCH_BASELINE_DIR;
+  if (!baseline) throw new Error(`${modeWord}: set BENCH_BASELINE_DIR to the checkout (built, with node_modules) to compare with`);
+  return { mode: modeWord.slice('baseline:'.length), appDir: path.join(path.resolve(baseline), 'bench') };
 }
 
 /** The server's own pid (under taskset the child is taskset's exec, the same process). */
@@ -76,7 +88,7 @@ function countAccessLines(file) {
 }
 
 async function measure(label, port, sink) {
-  const mode = label.split(' ')[0];
+  const { mode } = appOf(label.split(' ')[0]);
   const logFile = path.join(os.tmpdir(), `bench-${mode}.log`);
   const before = await sink.stats();
   const child = await startApp(label, port, sink.url, logFile);
@@ -137,7 +149,8 @@ const median = (values) => {
     for (const mode of MODES) {
       const row = await measure(mode, PORT, sink);
       rows[mode].push(row);
-      const checks = [TRACED.has(mode.split(' ')[0]) ? `${row.spansPerRequest.toFixed(2)} spans/req` : '', LOGGED.has(mode.split(' ')[0]) ? `${row.accessLines} access lines` : ''].filter(Boolean).join(', ');
+      const appMode = appOf(mode.split(' ')[0]).mode;
+      const checks = [TRACED.has(appMode) ? `${row.spansPerRequest.toFixed(2)} spans/req` : '', LOGGED.has(appMode) ? `${row.accessLines} access lines` : ''].filter(Boolean).join(', ');
       console.log(`round ${round} ${mode.padEnd(10)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  RSS ${row.rssMb.toFixed(0)} MB  ${row.served} served${checks ? `, ${checks}` : ''}`);
     }
   }
