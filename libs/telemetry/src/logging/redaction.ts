@@ -30,6 +30,19 @@ const CIRCULAR = '[Circular]';
 const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /**
+ * Whether a key (a field name, a header name) holds a secret or personal value:
+ * credentials, cookies, tokens, API keys, e-mail fields, and the extra keys given.
+ * @internal
+ */
+export function sensitiveKeyMatcher(extraKeys: readonly string[] = []): (key: string) => boolean {
+  const exact = new Set([...SENSITIVE_KEYS, ...extraKeys.map(normalize)]);
+  return (key) => {
+    const normalized = normalize(key);
+    return exact.has(normalized) || SENSITIVE_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+  };
+}
+
+/**
  * Replaces the values of secret and personal keys at any depth with `[REDACTED]`:
  * credentials, cookies, tokens, API keys, e-mail fields, and the extra keys given.
  * Objects nested deeper than 12 levels are written as `[Truncated]`, a reference back to
@@ -38,11 +51,7 @@ const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
  * @internal
  */
 export function createRedactor(extraKeys: readonly string[] = []): (value: unknown) => unknown {
-  const exact = new Set([...SENSITIVE_KEYS, ...extraKeys.map(normalize)]);
-  const isSensitive = (key: string) => {
-    const normalized = normalize(key);
-    return exact.has(normalized) || SENSITIVE_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
-  };
+  const isSensitive = sensitiveKeyMatcher(extraKeys);
 
   const ancestors: object[] = [];
   const redact = (value: unknown, depth: number): unknown => {

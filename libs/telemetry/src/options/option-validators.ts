@@ -55,3 +55,6 @@ export function blankToUndefined(value: string | undefined): string | undefined 
 export function firstListItem(value: string | undefined): string | undefined {
   return blankToUndefined(value?.split(',')[0]);
 }
+
+/** An HTTP header name (an RFC 9110 token), safe to set on a response or to read a request by. @internal */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

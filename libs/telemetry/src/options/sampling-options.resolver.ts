@@ -2,9 +2,12 @@ import type { Sampler } from '@opentelemetry/sdk-trace';
 import type { SamplingRule, TelemetryEnvironment, TelemetrySampling, TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSampling } from './resolved-telemetry-options.interface';
 import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
-import { blankToUndefined, bool } from './option-validators';
+import { sensitiveKeyMatcher } from '../logging/redaction';
+import { blankToUndefined, bool, HEADER_NAME } from './option-validators';
 
 type Env = Record<string, string | undefined>;
+
+const isSensitiveKey = sensitiveKeyMatcher();
 
 /** New traces recorded by default: every one while developing, a tenth in production (the seeds' 10 %). */
 export const DEFAULT_SAMPLING_RATIOS: Record<TelemetryEnvironment, number> = { dev: 1, staging: 1, prod: 0.1 };
@@ -82,8 +85,12 @@ function rules(value: unknown): SamplingRule[] {
     if (typeof rule !== 'object' || rule === null) throw new InvalidTelemetryOptionsError(option, rule, expected);
     const given = rule as Record<string, unknown>;
     if ('header' in given) {
-      if (typeof given.header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(given.header)) {
+      if (typeof given.header !== 'string' || !HEADER_NAME.test(given.header)) {
         throw new InvalidTelemetryOptionsError(`${option}.header`, given.header, 'an HTTP header name');
+      }
+      // The rule's header is captured on the span (exported): never a credential.
+      if (isSensitiveKey(given.header)) {
+        throw new InvalidTelemetryOptionsError(`${option}.header`, given.header, 'a header that holds no secret (it is recorded on the span; credentials and cookies are not)');
       }
       if (given.value !== undefined && typeof given.value !== 'string' && !(given.value instanceof RegExp)) {
         throw new InvalidTelemetryOptionsError(`${option}.value`, given.value, 'a string or a RegExp');

@@ -108,6 +108,9 @@ describe('resolveSdkOptions', () => {
     delete process.env.OTEL_TRACES_SAMPLER;
     expect(() => resolveSdkOptions({ sampler: { alwaysSample: [{ header: 'x user' }] } })).toThrow(/"sampler.alwaysSample\[0\].header"/);
     expect(() => resolveSdkOptions({ sampler: { alwaysSample: [{ path: 'admin' }] } })).toThrow(/"sampler.alwaysSample\[0\].path"/);
+    for (const header of ['Authorization', 'cookie', 'X-API-Key', 'x-session-token']) {
+      expect(() => resolveSdkOptions({ sampler: { alwaysSample: [{ header }] } })).toThrow(/a header that holds no secret/);
+    }
     expect(() => resolveSdkOptions({ sampler: { alwaysSample: [{ route: '/x' }] } } as never)).toThrow(/"sampler.alwaysSample\[0\]"/);
     expect(() => resolveSdkOptions({ samplingRatio: 0.1, sampler: { ratio: 0.2 } })).toThrow(/"samplingRatio"/);
   });

@@ -13,7 +13,7 @@ import type {
 import type { ResolvedSdkOptions } from './resolved-telemetry-options.interface';
 import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
 import { resolveSampling } from './sampling-options.resolver';
-import { blankToUndefined, bool, firstListItem, nonEmpty, oneOf, positiveInteger, str } from './option-validators';
+import { blankToUndefined, bool, firstListItem, HEADER_NAME, nonEmpty, oneOf, positiveInteger, str } from './option-validators';
 
 // Incubating semantic-convention keys are not exported from the stable entry point.
 const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
@@ -23,8 +23,6 @@ const ENVIRONMENTS: readonly TelemetryEnvironment[] = ['dev', 'staging', 'prod']
 const EXPORTERS: readonly TraceExporterKind[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 const LOGS_EXPORTERS: readonly LogsExporterKind[] = ['otlp', 'none'];
-// An HTTP header name (RFC 9110 token) that we can safely set on every response.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 type Env = Record<string, string | undefined>;
 
