@@ -31,7 +31,7 @@ const server = http.createServer((request, response) => {
     const body = Buffer.concat(chunks);
     totals.exports += 1;
     totals.bytes += body.length;
-    pending.push(body);
+    pending.push({ body, json: String(request.headers['content-type']).startsWith('application/json') });
     response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     // A long run (the soak) must not hold every export, nor stall on a large backlog the
     // way a collector that falls behind does (the app would then hold its exports).
@@ -40,9 +40,11 @@ const server = http.createServer((request, response) => {
 });
 
 function count() {
-  for (const body of pending) {
-    for (const resourceSpans of Request.decode(body).resource_spans) {
-      for (const scopeSpans of resourceSpans.scope_spans) {
+  for (const { body, json } of pending) {
+    // OTLP/HTTP protobuf (the default), or OTLP/JSON (`otlpProtocol: 'http/json'`, camelCase fields).
+    const request = json ? JSON.parse(body.toString('utf8')) : Request.decode(body);
+    for (const resourceSpans of request.resource_spans ?? request.resourceSpans ?? []) {
+      for (const scopeSpans of resourceSpans.scope_spans ?? resourceSpans.scopeSpans ?? []) {
         totals.spans += scopeSpans.spans.length;
         for (const span of scopeSpans.spans) if (span.kind === SPAN_KIND_SERVER) totals.serverSpans += 1;
       }
