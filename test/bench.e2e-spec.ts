@@ -15,9 +15,11 @@ describe('npm run bench (harness smoke test)', () => {
     const rows = stdout.split('\n').filter((line) => /^\| (bare|full) \|/.test(line));
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      const [, , rps, ratio, p50, p99, , cpu] = row.split('|').map((cell) => cell.trim());
+      const [, , rps, ratio, paired, p50, p99, , cpu] = row.split('|').map((cell) => cell.trim());
       expect(Number(rps)).toBeGreaterThan(0);
       expect(Number(ratio)).toBeGreaterThan(0);
+      // One round: the paired ratio (per round, then the median) is the ratio itself.
+      expect(Number(paired)).toBeCloseTo(Number(ratio), 2);
       expect(Number(p99)).toBeGreaterThanOrEqual(Number(p50));
       expect(Number(cpu)).toBeGreaterThan(0);
     }
