@@ -1,5 +1,6 @@
 import { context } from '@opentelemetry/api';
 import { getRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+import { errorClassOf } from '../logging/log-groups';
 import { untracedRequestStorage } from '../tracking-id/tracking-id';
 
 /**
@@ -29,6 +30,6 @@ export function recordHandlerError(error: unknown): void {
  * @internal
  */
 export function errorTypeOf(error: unknown): string {
-  if (error instanceof Error) return error.constructor?.name || error.name || 'Error';
+  if (error instanceof Error) return errorClassOf(error) || 'Error';
   return error === null ? 'null' : typeof error;
 }

@@ -1,7 +1,7 @@
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import { TelemetryAttributes } from '../telemetry.constants';
-import { exceptionOf } from './log-groups';
+import { errorClassOf } from './log-groups';
 
 /** Name of the span event a log at ERROR or above adds. @publicApi */
 export const ERROR_LOG_EVENT = 'error_log';
@@ -29,7 +29,7 @@ export function recordErrorLog(level: number, args: readonly unknown[]): void {
     'log.message': message,
     'log.logger': logger,
     [TelemetryAttributes.TRACKING_ID]: span.spanContext().traceId,
-    'error.type': error ? exceptionOf(error).class : typeof fields?.error_type === 'string' ? fields.error_type : 'log',
+    'error.type': error ? errorClassOf(error) : typeof fields?.error_type === 'string' ? fields.error_type : 'log',
   });
   if (error) {
     span.recordException(error);

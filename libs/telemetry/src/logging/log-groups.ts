@@ -79,7 +79,12 @@ export function groupFields(object: Record<string, unknown>): Record<string, unk
 
 /** The `exception` group of an error: class, stack, and where it was thrown. @internal */
 export function exceptionOf(error: Error): ExceptionGroup {
-  return { class: error.constructor?.name || error.name, stack_trace: error.stack, ...frameOf(error.stack) };
+  return { class: errorClassOf(error), stack_trace: error.stack, ...frameOf(error.stack) };
+}
+
+/** An error's class name (`NotFoundException`, `TypeError`), as `exception.class` and `error.type` name it. @internal */
+export function errorClassOf(error: Error): string {
+  return error.constructor?.name || error.name;
 }
 
 function errorOf(object: Record<string, unknown>): Error | undefined {
