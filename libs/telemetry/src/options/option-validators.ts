@@ -58,3 +58,9 @@ export function firstListItem(value: string | undefined): string | undefined {
 
 /** An HTTP header name (an RFC 9110 token), safe to set on a response or to read a request by. @internal */
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** A path pattern, as `ignorePaths` and path sampling rules take it: a path starting with "/" (exact or `prefix*`) or a RegExp. @internal */
+export function pathPattern(option: string, value: unknown): string | RegExp {
+  if (value instanceof RegExp || (typeof value === 'string' && value.startsWith('/'))) return value;
+  throw new InvalidTelemetryOptionsError(option, value, 'a path starting with "/" or a RegExp');
+}

@@ -3,7 +3,7 @@ import type { SamplingRule, TelemetryEnvironment, TelemetrySampling, TelemetrySd
 import type { ResolvedSampling } from './resolved-telemetry-options.interface';
 import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
 import { sensitiveKeyMatcher } from '../logging/redaction';
-import { blankToUndefined, bool, HEADER_NAME } from './option-validators';
+import { blankToUndefined, bool, HEADER_NAME, pathPattern } from './option-validators';
 
 type Env = Record<string, string | undefined>;
 
@@ -96,9 +96,7 @@ function rules(value: unknown): SamplingRule[] {
         throw new InvalidTelemetryOptionsError(`${option}.value`, given.value, 'a string or a RegExp');
       }
     } else if ('path' in given) {
-      if (!(given.path instanceof RegExp) && !(typeof given.path === 'string' && given.path.startsWith('/'))) {
-        throw new InvalidTelemetryOptionsError(`${option}.path`, given.path, 'a path starting with "/" or a RegExp');
-      }
+      pathPattern(`${option}.path`, given.path);
     } else if ('attribute' in given) {
       if (typeof given.attribute !== 'string' || given.attribute === '') throw new InvalidTelemetryOptionsError(`${option}.attribute`, given.attribute, 'an attribute name');
     } else {

@@ -13,7 +13,7 @@ import type {
 import type { ResolvedSdkOptions } from './resolved-telemetry-options.interface';
 import { InvalidTelemetryOptionsError } from './invalid-telemetry-options.error';
 import { resolveSampling } from './sampling-options.resolver';
-import { blankToUndefined, bool, firstListItem, HEADER_NAME, nonEmpty, oneOf, positiveInteger, str } from './option-validators';
+import { blankToUndefined, bool, firstListItem, HEADER_NAME, nonEmpty, oneOf, pathPattern, positiveInteger, str } from './option-validators';
 
 // Incubating semantic-convention keys are not exported from the stable entry point.
 const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
@@ -206,12 +206,7 @@ function extraInstrumentations(value: unknown): Instrumentation[] {
 
 function ignorePaths(value: unknown): (string | RegExp)[] {
   if (!Array.isArray(value)) throw new InvalidTelemetryOptionsError('ignorePaths', value, 'an array of paths or RegExps');
-  for (const path of value) {
-    if (!(path instanceof RegExp) && !(typeof path === 'string' && path.startsWith('/'))) {
-      throw new InvalidTelemetryOptionsError('ignorePaths', path, 'a path starting with "/" or a RegExp');
-    }
-  }
-  return value;
+  return value.map((path: unknown) => pathPattern('ignorePaths', path));
 }
 
 function validResourceAttributes(value: unknown): Record<string, string | number | boolean> {
