@@ -104,18 +104,11 @@ describe('Prometheus scraping the trio', () => {
       'sum(ai_tokens_used_total)',
       'sum(ai_cost_total)',
     ];
-    let empty: string[] = [];
-    await prometheus.waitUntil(
-      async () => {
-        const results = await Promise.all(seedQueries.map(async (expr) => ((await prometheus.query(expr)).length > 0 ? undefined : expr)));
-        empty = results.filter((result): result is string => result !== undefined);
-        return empty.length === 0;
-      },
+    await prometheus.waitForData(
+      seedQueries.map((expr) => ({ label: expr, expr })),
       30_000,
       'seed-name queries without data',
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}:\n${empty.join('\n')}`);
-    });
+    );
   });
 
   it('should run every alert expression of monitoring/alerts.yml without error', async () => {
@@ -127,17 +120,10 @@ describe('Prometheus scraping the trio', () => {
   it('should return data for every dashboard panel query, for the traffic this test sent', async () => {
     const queries = dashboardQueries();
     expect(queries.length).toBeGreaterThanOrEqual(12);
-    let empty: string[] = [];
-    await prometheus.waitUntil(
-      async () => {
-        const results = await Promise.all(queries.map(async ({ panel, expr }) => ((await prometheus.query(expr)).length > 0 ? undefined : `${panel}: ${expr}`)));
-        empty = results.filter((result): result is string => result !== undefined);
-        return empty.length === 0;
-      },
+    await prometheus.waitForData(
+      queries.map(({ panel, expr }) => ({ label: `${panel}: ${expr}`, expr })),
       45_000,
       'dashboard panels without data',
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}:\n${empty.join('\n')}`);
-    });
+    );
   });
 });

@@ -78,6 +78,25 @@ export class PrometheusServer {
   }
 
   /** Polls `check` until it holds. */
+  /**
+   * Waits until every query returns at least one series; on timeout, the error lists
+   * those still empty (by their label) after the timeout message.
+   */
+  async waitForData(queries: { label: string; expr: string }[], timeoutMs: number, message: string): Promise<void> {
+    let empty: string[] = [];
+    await this.waitUntil(
+      async () => {
+        const results = await Promise.all(queries.map(async ({ label, expr }) => ((await this.query(expr)).length > 0 ? undefined : label)));
+        empty = results.filter((result): result is string => result !== undefined);
+        return empty.length === 0;
+      },
+      timeoutMs,
+      message,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}:\n${empty.join('\n')}`);
+    });
+  }
+
   async waitUntil(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -202,6 +202,7 @@ describe('HttpMetrics exemplars', () => {
     route,
     status: 200,
     aborted: false,
+    errorType: undefined,
     seconds: 0.02,
     spanContext: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags },
     trackingId: '4bf92f3577b34da6a3ce929d0e0e4736',
