@@ -29,6 +29,8 @@ const Wrapped = controllerClass();
 new HandlerErrorCapture({ getControllers: () => [{ metatype: Wrapped }] }, new MetadataScanner());
 if (Wrapped.prototype.get === Bare.prototype.get) throw new Error('not wrapped');
 
+const median = require('./median');
+
 const CALLS = Number(process.env.CALLS ?? 1_000_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
@@ -49,7 +51,6 @@ async function time(instance, method) {
     results['async bare'].push(await time(bare, 'getAsync'));
     results['async wrapped'].push(await time(wrapped, 'getAsync'));
   }
-  const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
   console.log(`Node ${process.version}, ${CALLS} calls x ${ROUNDS} interleaved rounds, median ns per call:`);
   for (const [name, values] of Object.entries(results)) console.log(`  ${name.padEnd(14)} ${median(values).toFixed(1)}`);
   console.log(`  added: sync ${(median(results['sync wrapped']) - median(results['sync bare'])).toFixed(1)} ns, async ${(median(results['async wrapped']) - median(results['async bare'])).toFixed(1)} ns per call`);

@@ -9,6 +9,8 @@ const { createTelemetryLogger } = require('../libs/telemetry/dist/logging/logger
 const { resolveModuleOptions } = require('../libs/telemetry/dist/options/module-options.resolver');
 const { resolveSdkOptions } = require('../libs/telemetry/dist/options/sdk-options.resolver');
 
+const median = require('./median');
+
 const LINES = Number(process.env.LINES ?? 200_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const sink = { write: () => true };
@@ -36,7 +38,6 @@ for (let round = 0; round < ROUNDS; round++) {
     results[name].push(Number(process.hrtime.bigint() - started) / LINES / 1000);
   }
 }
-const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 console.log(`Node ${process.version}, ${LINES} lines x ${ROUNDS} interleaved rounds, median µs per line:`);
 for (const [name, values] of Object.entries(results)) console.log(`  ${name.padEnd(11)} ${median(values).toFixed(2)}`);
 console.log(`  added by logging.source: ${(median(results['source on']) - median(results['source off'])).toFixed(2)} µs per line`);
