@@ -30,18 +30,12 @@ export class RequestObservation {
   private readonly startedAt = performance.now();
   private ended = false;
 
-  private readonly span: Span | undefined;
-  private readonly ownSpan: ServerSpan | undefined;
-
   constructor(
     private readonly request: ObservedRequest,
     private readonly response: ObservedResponse,
     private readonly observers: readonly HttpRequestObserver[],
     private readonly context: ObservationContext,
-  ) {
-    this.span = context.span;
-    this.ownSpan = context.ownSpan;
-  }
+  ) {}
 
   /** Tells the observers the request arrived, and ends the observation on `'close'`. */
   start(): void {
@@ -62,12 +56,13 @@ export class RequestObservation {
     const query = url.indexOf('?');
     const aborted = response.writableFinished === false;
     const method = request.method ?? 'GET';
+    const { span, ownSpan, handlerErrorSlot, trackingId } = this.context;
     // Express leaves the matched route on the request; other adapters leave it, through
     // route-aware code, on the span's RPC metadata.
-    const route = routeTemplateOf(request) ?? this.ownSpan?.rpcMetadata.route;
+    const route = routeTemplateOf(request) ?? ownSpan?.rpcMetadata.route;
     const status = aborted ? CLIENT_CLOSED_REQUEST : response.statusCode;
-    const errorType = aborted ? 'aborted' : status >= 400 ? (this.context.handlerErrorSlot?.handlerError ?? String(status)) : undefined;
-    if (this.ownSpan) endServerSpan(this.ownSpan.span, method, route, status, aborted, errorType);
+    const errorType = aborted ? 'aborted' : status >= 400 ? (handlerErrorSlot?.handlerError ?? String(status)) : undefined;
+    if (ownSpan) endServerSpan(ownSpan.span, method, route, status, aborted, errorType);
     return {
       request,
       response,
@@ -79,9 +74,9 @@ export class RequestObservation {
       errorType,
       // A recorded span has ended by now (ours just above; the http instrumentation's in
       // its own 'close' listener, registered before this one): its duration is final.
-      seconds: durationOf(this.span) ?? (performance.now() - this.startedAt) / 1000,
-      spanContext: this.span?.spanContext(),
-      trackingId: this.context.trackingId,
+      seconds: durationOf(span) ?? (performance.now() - this.startedAt) / 1000,
+      spanContext: span?.spanContext(),
+      trackingId,
     };
   }
 
