@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -133,6 +134,23 @@ describe('starting the SDK', () => {
     const burst = stdout.split('\n').filter((line) => line.includes('"burst line '));
     expect(burst).toHaveLength(20000);
     expect(JSON.parse(burst[19999])).toMatchObject({ '@message': 'burst line 19999', '@level': 'INFO', service: 'fixture' });
+  });
+
+  it('should name the function, file and line of each line with LOG_SOURCE, from V8 call sites and through source maps alike', async () => {
+    const fixtureLine = readFileSync(FIXTURE, 'utf8').split('\n').findIndex((line) => line.includes('`burst line ${i}`')) + 1;
+    // Plain node reads V8's call sites; --enable-source-maps makes it read the formatted stack instead.
+    for (const nodeArgs of [[], ['--enable-source-maps']]) {
+      const { stdout } = await run(process.execPath, [...nodeArgs, FIXTURE, 'burst'], {
+        cwd: ROOT,
+        env: { ...process.env, BURST_LINES: '3', LOG_SOURCE: 'true' },
+        timeout: 30_000,
+      });
+      const burst = stdout.split('\n').filter((line) => line.includes('"burst line '));
+      expect(burst).toHaveLength(3);
+      for (const line of burst) {
+        expect(JSON.parse(line).source).toEqual({ function: 'burst', file: FIXTURE, line: fixtureLine, module: 'Burst' });
+      }
+    }
   });
 
   it('should keep serving when the collector is down, without crashing or spamming', async () => {

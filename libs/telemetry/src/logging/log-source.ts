@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
 /** Where a log line was written from: `source.function`, `source.file`, `source.line`. @internal */
 export interface LogSource {
@@ -8,8 +8,11 @@ export interface LogSource {
 }
 
 // Frames between the caller and the line: pino, nestjs-pino, Nest's Logger, and the
-// logger's own hook and mixin (logger.factory). The first frame past them is the caller's.
-const PASSED_THROUGH = [join(__dirname, 'logger.factory.'), '/node_modules/pino/', '/node_modules/nestjs-pino/', '/node_modules/pino-http/', '/node_modules/@nestjs/common/services/'];
+// logger's own hook and mixin (logger.factory, as built or, through its source map, as
+// written). The first frame past them is the caller's.
+const PACKAGE_ROOT = resolve(__dirname, '..', '..');
+const LOGGER_FACTORY = /[\\/]logging[\\/]logger\.factory\.[jt]s$/;
+const PASSED_THROUGH = ['/node_modules/pino/', '/node_modules/nestjs-pino/', '/node_modules/pino-http/', '/node_modules/@nestjs/common/services/'];
 // Enough frames to get past the logging stack (up to 12 deep through Nest's Logger); each costs.
 const FRAMES = 16;
 // "    at Type.method (/app/dist/file.js:12:34)", "    at async fn (file:12:34)", "    at /app/file.js:12:34"
@@ -81,7 +84,8 @@ function fromFormattedStack(): LogSource | undefined {
 }
 
 function isPassedThrough(file: string): boolean {
-  return file.startsWith('node:') || PASSED_THROUGH.some((part) => file.includes(part));
+  if (file.startsWith('node:') || PASSED_THROUGH.some((part) => file.includes(part))) return true;
+  return file.startsWith(PACKAGE_ROOT) && LOGGER_FACTORY.test(file);
 }
 
 function withoutScheme(file: string): string {
