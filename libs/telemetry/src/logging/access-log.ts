@@ -15,7 +15,9 @@ export class AccessLog implements HttpRequestObserver {
   ) {}
 
   end({ request, response, method, path, route, status, aborted, seconds, spanContext, trackingId }: CompletedRequest): void {
-    const ip = request.ip ?? request.socket?.remoteAddress;
+    // Without X-Forwarded-For, express's `req.ip` is the socket's address whatever `trust proxy`
+    // says; reading it directly skips parsing the forwarding chain (2 µs a request).
+    const ip = request.headers['x-forwarded-for'] === undefined ? request.socket?.remoteAddress : (request.ip ?? request.socket?.remoteAddress);
     const line = {
       tracking_id: trackingId,
       ...(spanContext ? { tracing: { trace_id: spanContext.traceId, span_id: spanContext.spanId } } : {}),

@@ -400,4 +400,18 @@ describe('structured logs', () => {
     await request(app.getHttpServer()).get('/orders/1').expect(200);
     expect((accessLines()[0].request as { ip: string }).ip).toMatch(/\.xxx$/);
   });
+
+  it("should log the client address as express's `trust proxy` decides it: X-Forwarded-For only when trusted", async () => {
+    await start();
+    const server = app.getHttpServer();
+    await request(server).get('/orders/1').set('X-Forwarded-For', '203.0.113.7').expect(200);
+    (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('trust proxy', 'loopback');
+    await request(server).get('/orders/1').set('X-Forwarded-For', '203.0.113.7').expect(200);
+    await request(server).get('/orders/1').expect(200);
+    expect(accessLines().map((line) => (line.request as { ip: string }).ip)).toEqual([
+      expect.stringMatching(/127\.0\.0\.1$/),
+      '203.0.113.7',
+      expect.stringMatching(/127\.0\.0\.1$/),
+    ]);
+  });
 });

@@ -21,6 +21,8 @@ export class HttpMetrics implements HttpRequestObserver {
   private readonly active: TelemetryGauge<'http_request_method'>;
   private readonly requestSize: TelemetryHistogram<SizeLabels>;
   private readonly responseSize: TelemetryHistogram<SizeLabels>;
+  /** The API version of each route template, read once per template rather than per request. */
+  private readonly apiVersions = new Map<string, string>();
 
   constructor(factory: MetricFactory) {
     this.duration = factory.histogram({
@@ -68,7 +70,7 @@ export class HttpMetrics implements HttpRequestObserver {
         http_route: route,
         http_response_status_code: status,
         error_type: errorType ?? '',
-        api_version: template?.match(API_VERSION)?.[1] ?? '',
+        api_version: template === undefined ? '' : this.apiVersionOf(template),
       },
       seconds,
       traceExemplarOf(spanContext),
@@ -77,6 +79,16 @@ export class HttpMetrics implements HttpRequestObserver {
     if (requestBytes !== undefined) this.requestSize.observe({ http_request_method: method, http_route: route }, requestBytes);
     const responseBytes = contentLength(response.getHeader('content-length'));
     if (responseBytes !== undefined) this.responseSize.observe({ http_request_method: method, http_route: route }, responseBytes);
+  }
+
+  private apiVersionOf(template: string): string {
+    let version = this.apiVersions.get(template);
+    if (version === undefined) {
+      version = template.match(API_VERSION)?.[1] ?? '';
+      // Templates come from the app's code; the cap only guards against a foreign route source.
+      if (this.apiVersions.size < 1000) this.apiVersions.set(template, version);
+    }
+    return version;
   }
 }
 

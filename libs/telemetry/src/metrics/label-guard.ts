@@ -29,21 +29,26 @@ export class LabelGuard<L extends string> {
     for (const label of labelNames) if (!bounded.includes(label)) this.seen.set(label, new Set());
   }
 
-  apply(labels: Partial<Record<L, string | number | undefined>>): Record<L, string> {
+  /** The labels as recorded; the labels recorded as `other` are also pushed to `overflowed` when given. */
+  apply(labels: Partial<Record<L, string | number | undefined>>, overflowed?: L[]): Record<L, string> {
     const safe = {} as Record<L, string>;
     for (const label of this.labelNames) {
-      safe[label] = this.admit(label, labels[label]);
+      safe[label] = this.admit(label, labels[label], overflowed);
     }
     return safe;
   }
 
-  private admit(label: L, raw: string | number | undefined): string {
+  /** Counts one more observation of a label recorded as `other` (for callers that cached the decision). */
+  reportOverflow(label: L): void {
+    this.onOverflow(label);
+  }
+
+  private admit(label: L, raw: string | number | undefined, overflowed: L[] | undefined): string {
     const value = raw === undefined ? '' : String(raw).slice(0, MAX_VALUE_LENGTH);
     const allowed = this.declared[label];
     if (allowed) {
       if (allowed.includes(value)) return value;
-      this.onOverflow(label);
-      return OVERFLOW_LABEL_VALUE;
+      return this.overflow(label, overflowed);
     }
     const seen = this.seen.get(label);
     if (seen === undefined || seen.has(value)) return value;
@@ -51,7 +56,12 @@ export class LabelGuard<L extends string> {
       seen.add(value);
       return value;
     }
+    return this.overflow(label, overflowed);
+  }
+
+  private overflow(label: L, overflowed: L[] | undefined): string {
     this.onOverflow(label);
+    overflowed?.push(label);
     return OVERFLOW_LABEL_VALUE;
   }
 }

@@ -1,5 +1,8 @@
-import { Counter, Gauge, Histogram, type OpenMetricsContentType, type Registry } from 'prom-client';
+import { Counter, type OpenMetricsContentType, type Registry } from 'prom-client';
 import { LabelGuard, type LabelValues } from './label-guard';
+import { LeanHistogram } from './lean-histogram';
+import type { LeanMetricConfig } from './lean-metric';
+import { LeanValueMetric } from './lean-value-metric';
 import { STANDARD_LABELS } from './metrics.constants';
 
 /** Declares a metric: Prometheus name, help text, labels and (optionally) their allowed values. @publicApi */
@@ -49,6 +52,9 @@ interface Created {
   metric: unknown;
 }
 
+// prom-client's default buckets, for a histogram that declares none.
+const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /**
  * Creates metrics on the app's registry (so they carry `environment`, `project` and
  * `service`), each behind a label guard. Asking twice for the same definition returns
@@ -67,37 +73,31 @@ export class MetricFactory {
 
   counter<L extends string = never>(definition: MetricDefinition<L>): TelemetryCounter<L> {
     return this.once('counter', definition, () => {
-      const counter = new Counter<L>({ ...this.base(definition) });
-      const guard = this.guard(definition);
-      return { inc: (labels = {}, value = 1) => counter.inc(guard.apply(labels), value) };
+      const counter = new LeanValueMetric('counter', this.config(definition));
+      return { inc: (labels = {}, value = 1) => counter.inc(labels, value) };
     });
   }
 
   gauge<L extends string = never>(definition: MetricDefinition<L>): TelemetryGauge<L> {
     return this.once('gauge', definition, () => {
-      const gauge = new Gauge<L>({ ...this.base(definition) });
-      const guard = this.guard(definition);
+      const gauge = new LeanValueMetric('gauge', this.config(definition));
       return {
-        set: (labels, value) => gauge.set(guard.apply(labels), value),
-        inc: (labels = {}, value = 1) => gauge.inc(guard.apply(labels), value),
-        dec: (labels = {}, value = 1) => gauge.dec(guard.apply(labels), value),
+        set: (labels, value) => gauge.set(labels, value),
+        inc: (labels = {}, value = 1) => gauge.inc(labels, value),
+        dec: (labels = {}, value = 1) => gauge.inc(labels, -value),
       };
     });
   }
 
   histogram<L extends string = never>(definition: HistogramDefinition<L>): TelemetryHistogram<L> {
     return this.once('histogram', definition, () => {
-      const histogram = new Histogram<L>({
-        ...this.base(definition),
-        ...(definition.buckets ? { buckets: definition.buckets } : {}),
-        enableExemplars: definition.exemplars ?? false,
-      });
-      const guard = this.guard(definition);
-      if (!definition.exemplars) return { observe: (labels, value) => histogram.observe(guard.apply(labels), value) };
-      return {
-        observe: (labels, value, exemplar) =>
-          histogram.observe({ labels: guard.apply(labels), value, exemplarLabels: (exemplar ?? {}) as Partial<Record<L, string>> }),
-      };
+      const buckets = definition.buckets ?? DEFAULT_BUCKETS;
+      if (buckets.some((bound, index) => !Number.isFinite(bound) || (index > 0 && bound <= buckets[index - 1]))) {
+        throw new Error(`MetricsService: the buckets of "${definition.name}" must be finite and increasing, not ${JSON.stringify(buckets)}`);
+      }
+      const histogram = new LeanHistogram(this.config(definition), buckets, definition.exemplars ?? false);
+      if (!definition.exemplars) return { observe: (labels, value) => histogram.observe(labels, value) };
+      return { observe: (labels, value, exemplar) => histogram.observe(labels, value, exemplar) };
     });
   }
 
@@ -118,13 +118,14 @@ export class MetricFactory {
     return metric;
   }
 
-  private base<L extends string>(definition: MetricDefinition<L>) {
+  private config<L extends string>(definition: MetricDefinition<L>): LeanMetricConfig<L> {
     for (const label of definition.labelNames ?? []) {
       if ((STANDARD_LABELS as readonly string[]).includes(label)) {
         throw new Error(`MetricsService: label "${label}" of "${definition.name}" is reserved; every metric already carries it`);
       }
     }
-    return { name: definition.name, help: definition.help, labelNames: definition.labelNames ?? [], registers: [this.registry] };
+    const labelNames = definition.labelNames ?? [];
+    return { name: definition.name, help: definition.help, labelNames, guard: this.guard(definition), registry: this.registry };
   }
 
   private guard<L extends string>(definition: MetricDefinition<L>): LabelGuard<L> {

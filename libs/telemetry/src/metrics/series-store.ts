@@ -1,0 +1,91 @@
+import type { LabelGuard } from './label-guard';
+
+/** Label values as callers pass them: a number, a string, or missing. @internal */
+export type RawLabels<L extends string> = Partial<Record<L, string | number | undefined>>;
+
+/** Raw label sets remembered; past this, hostile or unbounded values are still guarded, just not cached. */
+const MAX_CACHED_LABEL_SETS = 4096;
+
+interface Cached<L extends string, S> {
+  readonly series: S;
+  /** Labels the guard recorded as `other` for this label set: each observation still counts as an overflow. */
+  readonly overflowed: readonly L[];
+}
+
+type Level<L extends string, S> = Map<string | number | undefined, Level<L, S> | Cached<L, S>>;
+
+/**
+ * The series of one metric, found from the label values an observation passes. The label
+ * guard decides once per distinct label set; later observations of the same set walk one
+ * map per label (no key string built, no label object hashed), which is what keeps a
+ * histogram observation on the request path under a microsecond. Different raw values the
+ * guard turns into the same labels (`other`, a cut value) share one series.
+ * @internal
+ */
+export class SeriesStore<L extends string, S> {
+  private readonly cache: Level<L, S> = new Map();
+  private cachedCount = 0;
+  private readonly series = new Map<string, S>();
+
+  constructor(
+    private readonly labelNames: readonly L[],
+    private readonly guard: LabelGuard<L>,
+    private readonly create: (labels: Readonly<Record<L, string>>) => S,
+  ) {}
+
+  /** The series of these labels, created on first use. */
+  of(labels: RawLabels<L>): S {
+    const names = this.labelNames;
+    let level = this.cache;
+    for (let index = 0; index < names.length - 1; index++) {
+      const next = level.get(labels[names[index]]) as Level<L, S> | undefined;
+      if (next === undefined) return this.miss(labels);
+      level = next;
+    }
+    const cached = level.get(names.length === 0 ? undefined : labels[names[names.length - 1]]) as Cached<L, S> | undefined;
+    if (cached === undefined) return this.miss(labels);
+    for (const label of cached.overflowed) this.guard.reportOverflow(label);
+    return cached.series;
+  }
+
+  /** Every series, in the order they were created. */
+  all(): IterableIterator<S> {
+    return this.series.values();
+  }
+
+  clear(): void {
+    this.cache.clear();
+    this.cachedCount = 0;
+    this.series.clear();
+  }
+
+  private miss(labels: RawLabels<L>): S {
+    const overflowed: L[] = [];
+    const safe = this.guard.apply(labels, overflowed);
+    // Guarded values are strings: JSON keeps them apart whatever characters they hold.
+    const key = JSON.stringify(this.labelNames.map((name) => safe[name]));
+    let series = this.series.get(key);
+    if (series === undefined) {
+      series = this.create(Object.freeze(safe));
+      this.series.set(key, series);
+    }
+    if (this.cachedCount < MAX_CACHED_LABEL_SETS) this.remember(labels, { series, overflowed });
+    return series;
+  }
+
+  private remember(labels: RawLabels<L>, cached: Cached<L, S>): void {
+    const names = this.labelNames;
+    let level = this.cache;
+    for (let index = 0; index < names.length - 1; index++) {
+      const value = labels[names[index]];
+      let next = level.get(value) as Level<L, S> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(value, next);
+      }
+      level = next;
+    }
+    level.set(names.length === 0 ? undefined : labels[names[names.length - 1]], cached);
+    this.cachedCount++;
+  }
+}
