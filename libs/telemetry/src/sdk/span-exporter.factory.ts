@@ -2,6 +2,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ConsoleJsonSpanExporter } from './console-json-span-exporter';
 import type { OtlpProtocol } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
+import { OtlpProtobufTraceExporter } from './otlp-protobuf-trace-exporter';
 import { requireOptionalPeer } from './optional-peer';
 
 type OtlpExporterClass<T = SpanExporter> = new (config: { url?: string }) => T;
@@ -42,7 +43,9 @@ export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | 
         packageName,
         `OTLP export over ${options.otlpProtocol}`,
       );
-      return new OTLPTraceExporter(options.otlpTracesUrl ? { url: options.otlpTracesUrl } : {});
+      const config = options.otlpTracesUrl ? { url: options.otlpTracesUrl } : {};
+      // protobuf: the peer's exporter with a faster encoder of the same bytes (OtlpProtobufTraceExporter).
+      return options.otlpProtocol === 'http/protobuf' ? new OtlpProtobufTraceExporter(config) : new OTLPTraceExporter(config);
     }
   }
 }
