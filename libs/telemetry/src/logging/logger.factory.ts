@@ -63,14 +63,24 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions, logReco
   return { logger, destination };
 }
 
-// Lines come in bursts within the same millisecond: format each millisecond once.
+// Lines come in bursts within the same millisecond: format each millisecond once, and
+// the date and time (toISOString, over a microsecond here) once a second.
 let lastMillis = -1;
 let lastTimestamp = '';
+let lastSecond = Number.NaN;
+let secondPrefix = '';
 function isoTimestamp(): string {
   const now = Date.now();
   if (now !== lastMillis) {
     lastMillis = now;
-    lastTimestamp = `,"@timestamp":"${new Date(now).toISOString()}"`;
+    const millis = now % 1000;
+    const second = now - millis;
+    if (second !== lastSecond) {
+      lastSecond = second;
+      // "2026-11-23T02:12:58." : the milliseconds and the zone follow.
+      secondPrefix = `,"@timestamp":"${new Date(second).toISOString().slice(0, 20)}`;
+    }
+    lastTimestamp = `${secondPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z"`;
   }
   return lastTimestamp;
 }
