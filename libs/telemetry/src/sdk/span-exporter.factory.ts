@@ -2,7 +2,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ConsoleJsonSpanExporter } from './console-json-span-exporter';
 import type { OtlpProtocol } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
-import { OtlpProtobufTraceExporter } from './otlp-protobuf-trace-exporter';
+import type { OtlpProtobufTraceExporter } from './otlp-protobuf-trace-exporter';
 import { requireOptionalPeer } from './optional-peer';
 
 type OtlpExporterClass<T = SpanExporter> = new (config: { url?: string }) => T;
@@ -45,7 +45,11 @@ export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | 
       );
       const config = options.otlpTracesUrl ? { url: options.otlpTracesUrl } : {};
       // protobuf: the peer's exporter with a faster encoder of the same bytes (OtlpProtobufTraceExporter).
-      return options.otlpProtocol === 'http/protobuf' ? new OtlpProtobufTraceExporter(config) : new OTLPTraceExporter(config);
+      if (options.otlpProtocol !== 'http/protobuf') return new OTLPTraceExporter(config);
+      // Loaded here, like the peer: an app that does not export never loads OTLP code.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const exporter = require('./otlp-protobuf-trace-exporter') as { OtlpProtobufTraceExporter: typeof OtlpProtobufTraceExporter };
+      return new exporter.OtlpProtobufTraceExporter(config);
     }
   }
 }
