@@ -22,7 +22,6 @@ const MAX_EXEMPLAR_LABEL_CHARACTERS = 128;
  */
 export class LeanHistogram<L extends string> extends LeanMetric<L, HistogramSeries> {
   readonly type = 'histogram';
-  private readonly bounds: Float64Array;
 
   constructor(
     config: LeanMetricConfig<L>,
@@ -37,13 +36,12 @@ export class LeanHistogram<L extends string> extends LeanMetric<L, HistogramSeri
       count: 0,
       exemplars: exemplars ? new Array<RecordedExemplar | null>(upperBounds.length + 1).fill(null) : undefined,
     }));
-    this.bounds = Float64Array.from(upperBounds);
   }
 
   observe(labels: RawLabels<L>, value: number, exemplar?: Record<string, string>): void {
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${String(value)}`);
     const series = this.store.of(labels);
-    const bounds = this.bounds;
+    const bounds = this.upperBounds;
     let bucket = 0;
     while (bucket < bounds.length && value > bounds[bucket]) bucket++;
     series.counts[bucket]++;

@@ -11,6 +11,15 @@ export interface MetricValue {
   exemplar?: RecordedExemplar | null;
 }
 
+/** A metric's series as the registry asks for them (`get()`, `getForPromString()`). @internal */
+export interface MetricSnapshot {
+  name: string;
+  help: string;
+  type: string;
+  values: MetricValue[];
+  aggregator: string;
+}
+
 /** An exemplar as OpenMetrics shows it: `# {trace_id="…"} value timestamp`. @internal */
 export interface RecordedExemplar {
   labelSet: Record<string, string>;
@@ -61,12 +70,12 @@ export abstract class LeanMetric<L extends string, S> {
   }
 
   /** The registry's rendering of a metric, series by series. */
-  async getForPromString(): Promise<{ name: string; help: string; type: string; values: MetricValue[]; aggregator: string }> {
+  async getForPromString(): Promise<MetricSnapshot> {
     return { name: this.name, help: this.help, type: this.type, values: this.values(), aggregator: this.aggregator };
   }
 
   /** prom-client's JSON view: each value's labels hold its series' labels too. */
-  async get(): Promise<{ name: string; help: string; type: string; values: MetricValue[]; aggregator: string }> {
+  async get(): Promise<MetricSnapshot> {
     const values = this.values().map(({ sharedLabels, labels, ...value }) => ({ ...value, labels: { ...labels, ...sharedLabels } }));
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }

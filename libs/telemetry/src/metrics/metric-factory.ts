@@ -95,8 +95,8 @@ export class MetricFactory {
       if (buckets.some((bound, index) => !Number.isFinite(bound) || (index > 0 && bound <= buckets[index - 1]))) {
         throw new Error(`MetricsService: the buckets of "${definition.name}" must be finite and increasing, not ${JSON.stringify(buckets)}`);
       }
+      // Without `exemplars`, the histogram keeps none: an exemplar passed is ignored.
       const histogram = new LeanHistogram(this.config(definition), buckets, definition.exemplars ?? false);
-      if (!definition.exemplars) return { observe: (labels, value) => histogram.observe(labels, value) };
       return { observe: (labels, value, exemplar) => histogram.observe(labels, value, exemplar) };
     });
   }
@@ -124,8 +124,7 @@ export class MetricFactory {
         throw new Error(`MetricsService: label "${label}" of "${definition.name}" is reserved; every metric already carries it`);
       }
     }
-    const labelNames = definition.labelNames ?? [];
-    return { name: definition.name, help: definition.help, labelNames, guard: this.guard(definition), registry: this.registry };
+    return { name: definition.name, help: definition.help, labelNames: definition.labelNames ?? [], guard: this.guard(definition), registry: this.registry };
   }
 
   private guard<L extends string>(definition: MetricDefinition<L>): LabelGuard<L> {

@@ -35,14 +35,7 @@ export class SeriesStore<L extends string, S> {
 
   /** The series of these labels, created on first use. */
   of(labels: RawLabels<L>): S {
-    const names = this.labelNames;
-    let level = this.cache;
-    for (let index = 0; index < names.length - 1; index++) {
-      const next = level.get(labels[names[index]]) as Level<L, S> | undefined;
-      if (next === undefined) return this.miss(labels);
-      level = next;
-    }
-    const cached = level.get(names.length === 0 ? undefined : labels[names[names.length - 1]]) as Cached<L, S> | undefined;
+    const cached = this.levelOf(labels, false)?.get(this.lastValue(labels)) as Cached<L, S> | undefined;
     if (cached === undefined) return this.miss(labels);
     for (const label of cached.overflowed) this.guard.reportOverflow(label);
     return cached.series;
@@ -74,18 +67,28 @@ export class SeriesStore<L extends string, S> {
   }
 
   private remember(labels: RawLabels<L>, cached: Cached<L, S>): void {
+    this.levelOf(labels, true)!.set(this.lastValue(labels), cached);
+    this.cachedCount++;
+  }
+
+  /** The map keyed by the last label's value, for the values of the others (made on the way when `create`). */
+  private levelOf(labels: RawLabels<L>, create: boolean): Level<L, S> | undefined {
     const names = this.labelNames;
     let level = this.cache;
     for (let index = 0; index < names.length - 1; index++) {
       const value = labels[names[index]];
       let next = level.get(value) as Level<L, S> | undefined;
       if (next === undefined) {
-        next = new Map();
-        level.set(value, next);
+        if (!create) return undefined;
+        level.set(value, (next = new Map()));
       }
       level = next;
     }
-    level.set(names.length === 0 ? undefined : labels[names[names.length - 1]], cached);
-    this.cachedCount++;
+    return level;
+  }
+
+  private lastValue(labels: RawLabels<L>): string | number | undefined {
+    const names = this.labelNames;
+    return names.length === 0 ? undefined : labels[names[names.length - 1]];
   }
 }

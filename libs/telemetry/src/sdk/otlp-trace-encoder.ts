@@ -1,4 +1,4 @@
-import type { HrTime, Link, SpanStatus } from '@opentelemetry/api';
+import type { HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
 import type { IExportTraceServiceResponse, ISerializer } from '@opentelemetry/otlp-transformer';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
@@ -100,15 +100,7 @@ function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
   writer.tag(2, LENGTH_DELIMITED);
   const start = writer.startMessage();
   const spanContext = span.spanContext();
-  writer.tag(1, LENGTH_DELIMITED);
-  writer.hex(spanContext.traceId);
-  writer.tag(2, LENGTH_DELIMITED);
-  writer.hex(spanContext.spanId);
-  const traceState = spanContext.traceState?.serialize();
-  if (traceState) {
-    writer.tag(3, LENGTH_DELIMITED);
-    writer.string(traceState);
-  }
+  writeSpanContext(writer, spanContext);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     writer.tag(4, LENGTH_DELIMITED);
@@ -158,21 +150,26 @@ function writeLink(writer: ProtobufWriter, link: Link): void {
   writer.tag(13, LENGTH_DELIMITED);
   const start = writer.startMessage();
   const { context } = link;
-  writer.tag(1, LENGTH_DELIMITED);
-  writer.hex(context.traceId);
-  writer.tag(2, LENGTH_DELIMITED);
-  writer.hex(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    writer.tag(3, LENGTH_DELIMITED);
-    writer.string(traceState);
-  }
+  writeSpanContext(writer, context);
   if (link.attributes) writeAttributes(writer, link.attributes, 4);
   writer.tag(5, VARINT);
   writer.varint(link.droppedAttributesCount || 0);
   writer.tag(6, FIXED32);
   writer.fixed32(spanFlags(context.traceFlags, context.isRemote));
   writer.finishMessage(start);
+}
+
+/** trace_id, span_id and trace_state: fields 1 to 3 of a Span and of a Link alike. */
+function writeSpanContext(writer: ProtobufWriter, spanContext: SpanContext): void {
+  writer.tag(1, LENGTH_DELIMITED);
+  writer.hex(spanContext.traceId);
+  writer.tag(2, LENGTH_DELIMITED);
+  writer.hex(spanContext.spanId);
+  const traceState = spanContext.traceState?.serialize();
+  if (traceState) {
+    writer.tag(3, LENGTH_DELIMITED);
+    writer.string(traceState);
+  }
 }
 
 function writeStatus(writer: ProtobufWriter, status: SpanStatus): void {

@@ -44,9 +44,10 @@ export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | 
         `OTLP export over ${options.otlpProtocol}`,
       );
       const config = options.otlpTracesUrl ? { url: options.otlpTracesUrl } : {};
-      // protobuf: the peer's exporter with a faster encoder of the same bytes (OtlpProtobufTraceExporter).
       if (options.otlpProtocol !== 'http/protobuf') return new OTLPTraceExporter(config);
-      // Loaded here, like the peer: an app that does not export never loads OTLP code.
+      // protobuf: the peer's transport with a faster encoder of the same bytes. The peer stays
+      // required, as documented, though its own class goes unused. Loaded here, like the peer:
+      // an app that does not export never loads OTLP code.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exporter = require('./otlp-protobuf-trace-exporter') as { OtlpProtobufTraceExporter: typeof OtlpProtobufTraceExporter };
       return new exporter.OtlpProtobufTraceExporter(config);
