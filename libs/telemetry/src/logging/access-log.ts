@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CompletedRequest, HttpRequestObserver } from '../http/http-request-observer.interface';
-import { PREFORMATTED } from './log-line';
+import { accessLineFields, AccessLineWriter, type AccessLineLevel } from './access-line';
 import { maskIp } from './mask-ip';
 
 /**
@@ -9,40 +9,29 @@ import { maskIp } from './mask-ip';
  * @internal
  */
 export class AccessLog implements HttpRequestObserver {
-  constructor(
-    private readonly logger: Logger,
-    private readonly options: { maskIp: boolean },
-  ) {}
+  private readonly writer: AccessLineWriter;
 
-  end({ request, response, method, path, route, status, aborted, seconds, spanContext, trackingId }: CompletedRequest): void {
+  constructor(
+    logger: Logger,
+    private readonly options: { maskIp: boolean },
+  ) {
+    this.writer = new AccessLineWriter(logger);
+  }
+
+  end(completed: CompletedRequest): void {
+    const { request, response, method, path, status } = completed;
+    const level: AccessLineLevel = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    if (!this.writer.enabled(level)) return;
     // Without X-Forwarded-For, express's `req.ip` is the socket's address whatever `trust proxy`
     // says; reading it directly skips parsing the forwarding chain (2 µs a request).
     const ip = request.headers['x-forwarded-for'] === undefined ? request.socket?.remoteAddress : (request.ip ?? request.socket?.remoteAddress);
-    const line = {
-      tracking_id: trackingId,
-      ...(spanContext ? { tracing: { trace_id: spanContext.traceId, span_id: spanContext.spanId } } : {}),
-      request: {
-        method,
-        path,
-        route,
-        duration: Math.round(seconds * 1e6) / 1e6,
-        size: numberOf(request.headers['content-length']),
-        user_agent: request.headers['user-agent'],
-        ip: ip && this.options.maskIp ? maskIp(ip) : ip,
-      },
-      response: {
-        status,
-        size: numberOf(response.getHeader('content-length')),
-        content_type: response.getHeader('content-type'),
-        ...(aborted ? { aborted: true } : {}),
-      },
-      // Built in its final shape: the per-line formatting (groups, redaction, cap) is skipped.
-      [PREFORMATTED]: true as const,
-    };
-    const message = `${method} ${path} ${status}`;
-    if (status >= 500) this.logger.error(line, message);
-    else if (status >= 400) this.logger.warn(line, message);
-    else this.logger.info(line, message);
+    const fields = accessLineFields(completed, {
+      ip: ip && this.options.maskIp ? maskIp(ip) : ip,
+      requestSize: numberOf(request.headers['content-length']),
+      responseSize: numberOf(response.getHeader('content-length')),
+      contentType: response.getHeader('content-type'),
+    });
+    this.writer.write(level, fields, `${method} ${path} ${status}`);
   }
 }
 

@@ -1,0 +1,92 @@
+import pino, { type Logger } from 'pino';
+import type { CompletedRequest } from '../http/http-request-observer.interface';
+import { PREFORMATTED } from './log-line';
+
+const { lsCacheSym, timeSym, chindingsSym, endSym, streamSym, messageKeySym } = pino.symbols;
+/** Streams that route lines by level (pino.multistream) read metadata pino leaves on them. */
+const NEEDS_METADATA = Symbol.for('pino.metadata');
+
+/** The access line's levels: INFO for 2xx/3xx, WARN for 4xx, ERROR for 5xx. */
+export type AccessLineLevel = 'info' | 'warn' | 'error';
+
+/** What the access line says of a request, besides what the completed request holds. @internal */
+export interface AccessLineFields {
+  ip: string | undefined;
+  requestSize: number | undefined;
+  responseSize: number | undefined;
+  contentType: unknown;
+}
+
+/**
+ * The access line's own fields as a JSON fragment (`,"tracking_id":…,"request":{…},"response":{…}`),
+ * in the order and shape pino writes the equivalent object. Every string is a
+ * `JSON.stringify` of itself: a path or user agent a client chose cannot break the line.
+ * @internal
+ */
+export function accessLineFields(completed: CompletedRequest, fields: AccessLineFields): string {
+  const { method, path, route, status, aborted, seconds, spanContext, trackingId, request } = completed;
+  let line = trackingId === undefined ? '' : `,"tracking_id":${json(trackingId)}`;
+  if (spanContext) line += `,"tracing":{"trace_id":${json(spanContext.traceId)},"span_id":${json(spanContext.spanId)}}`;
+  line += `,"request":{"method":${json(method)},"path":${json(path)}`;
+  if (route !== undefined) line += `,"route":${json(route)}`;
+  line += `,"duration":${number(Math.round(seconds * 1e6) / 1e6)}`;
+  if (fields.requestSize !== undefined) line += `,"size":${number(fields.requestSize)}`;
+  const userAgent = request.headers['user-agent'];
+  if (userAgent !== undefined) line += `,"user_agent":${json(userAgent)}`;
+  if (fields.ip !== undefined) line += `,"ip":${json(fields.ip)}`;
+  line += `},"response":{"status":${number(status)}`;
+  if (fields.responseSize !== undefined) line += `,"size":${number(fields.responseSize)}`;
+  const contentType = valueOf(fields.contentType);
+  if (contentType !== undefined) line += `,"content_type":${contentType}`;
+  if (aborted) line += ',"aborted":true';
+  return `${line}}`;
+}
+
+/**
+ * Writes access lines straight to the logger's destination, framed as the logger frames
+ * every line (its level label, `@timestamp`, bindings, `@message`): the generic path
+ * (mixin, merge, formatter, a walk over the object) costs several microseconds a request
+ * for a line whose shape is fixed. The logger's level is honoured; a destination that
+ * routes by level gets the line through the logger itself, with the metadata it reads.
+ * @internal
+ */
+export class AccessLineWriter {
+  constructor(private readonly logger: Logger) {}
+
+  /** Whether the logger writes lines of this level now (its level can change at run time). */
+  enabled(level: AccessLineLevel): boolean {
+    return this.logger.isLevelEnabled(level);
+  }
+
+  /** Writes one line; the caller checked `enabled(level)`. */
+  write(level: AccessLineLevel, fields: string, message: string): void {
+    const logger = this.logger as Logger & Record<symbol, unknown>;
+    const stream = logger[streamSym] as { write(line: string): unknown; [NEEDS_METADATA]?: boolean };
+    if (stream[NEEDS_METADATA] === true) {
+      logger[level]({ ...(JSON.parse(`{${fields.slice(1)}}`) as object), [PREFORMATTED]: true }, message);
+      return;
+    }
+    const levelValue = logger.levels.values[level];
+    const label = (logger[lsCacheSym] as Record<number, string>)[levelValue];
+    const time = (logger[timeSym] as () => string)();
+    stream.write(`${label}${time}${logger[chindingsSym] as string}${fields},${json(logger[messageKeySym] as string)}:${json(message)}${logger[endSym] as string}`);
+  }
+}
+
+function json(value: string | string[]): string {
+  return JSON.stringify(value);
+}
+
+// As pino writes numbers: a value JSON has no number for is null.
+function number(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+/** A header value the app set, as JSON: a string, a number, or a list of them. */
+function valueOf(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return json(value);
+  if (typeof value === 'number') return number(value);
+  if (Array.isArray(value)) return json(value.map(String));
+  return json(String(value));
+}
