@@ -1,5 +1,6 @@
 import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { asyncFileDestination, type LogDestination } from './log-destination';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
 import type { Logger as LogRecordLogger } from '@opentelemetry/api';
 import { requireOptionalPeer } from '../sdk/optional-peer';
@@ -15,7 +16,7 @@ const MAX_WRITE_BYTES = 1024 * 1024;
 /** The app's root pino logger and where it writes. @internal */
 export interface TelemetryLogger {
   logger: Logger;
-  destination: DestinationStream & { flushSync?: () => void };
+  destination: LogDestination;
 }
 
 /**
@@ -58,7 +59,7 @@ export function createTelemetryLogger(options: ResolvedTelemetryOptions, logReco
       },
     },
   };
-  const logger = pino(pinoOptions, destination);
+  const logger = pino(pinoOptions, destination as DestinationStream);
   guardBoundFields(logger, createFieldShaper(options.logging), lineBudget(options.logging.maxFields));
   return { logger, destination };
 }
@@ -156,5 +157,5 @@ function createDestination(options: ResolvedTelemetryOptions): TelemetryLogger['
   // shutdown and on exit. One write carries up to 1 MiB of buffered lines, not sonic-boom's
   // default 16 KiB: with one write in flight at a time, 16 KiB writes fell behind a
   // sustained 2,800 lines/s (the soak benchmark) and the backlog grew without bound.
-  return pino.destination({ dest: 1, sync: false, maxWrite: MAX_WRITE_BYTES });
+  return asyncFileDestination(1, MAX_WRITE_BYTES);
 }

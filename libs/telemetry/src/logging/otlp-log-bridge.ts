@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SeverityNumber, trace, TraceFlags, type AnyValue, type Logger as LogRecordLogger } from '@opentelemetry/api';
-import type { DestinationStream } from 'pino';
+import { decorateDestination, type LogDestination } from './log-destination';
 
 const SEVERITY: Record<string, SeverityNumber> = {
   TRACE: SeverityNumber.TRACE,
@@ -20,9 +20,8 @@ const OWN_FIELDS = new Set(['@timestamp', '@level', '@message', 'service', 'trac
  * file would not show. A line that is not JSON (pretty mode) goes as the body.
  * @internal
  */
-export function withOtlpLogBridge<D extends DestinationStream & { flushSync?: () => void }>(destination: D, logger: LogRecordLogger): D {
-  const bridged = Object.create(destination) as D;
-  bridged.write = (line: string) => {
+export function withOtlpLogBridge(destination: LogDestination, logger: LogRecordLogger): LogDestination {
+  return decorateDestination(destination, (line: string) => {
     const written = destination.write(line);
     try {
       logger.emit(logRecordOf(line));
@@ -30,8 +29,7 @@ export function withOtlpLogBridge<D extends DestinationStream & { flushSync?: ()
       // The line is in the log destination; only its OTLP copy is lost.
     }
     return written;
-  };
-  return bridged;
+  });
 }
 
 function logRecordOf(line: string) {

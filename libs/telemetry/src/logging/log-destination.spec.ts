@@ -1,0 +1,75 @@
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { resolveModuleOptions } from '../options/module-options.resolver';
+import { resolveSdkOptions } from '../options/sdk-options.resolver';
+import { MemoryLogDestination } from '../testing/memory-log-destination';
+import { AccessLog } from './access-log';
+import { asyncFileDestination } from './log-destination';
+import { createTelemetryLogger } from './logger.factory';
+import { withOtlpLogBridge } from './otlp-log-bridge';
+
+/** A file's lines in a fixed order: no line lost or written twice, whatever order the writes landed in. */
+function sorted(text: string): string[] {
+  return text.split('\n').sort();
+}
+
+describe('log destinations', () => {
+  let directory: string;
+  beforeEach(() => (directory = mkdtempSync(join(tmpdir(), 'log-destination-'))));
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('should write every line, multi-byte characters and all, once flushed synchronously', async () => {
+    const file = join(directory, 'app.log');
+    const destination = asyncFileDestination(openSync(file, 'a'), 1024);
+    const lines = Array.from({ length: 500 }, (_, index) => `{"n":${index},"text":"żółw ✓ ${'x'.repeat(index % 7)}"}\n`);
+    // Some lines while a write is in flight, the rest buffered across several maxWrite-sized writes.
+    lines.slice(0, 10).forEach((line) => destination.write(line));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    lines.slice(10).forEach((line) => destination.write(line));
+    destination.flushSync!();
+    // The first of those lines went out in an asynchronous write, which may land after the synchronous ones.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sorted(readFileSync(file, 'utf8'))).toEqual(sorted(lines.join('')));
+  });
+
+  it('should flush the inner destination itself through the OTLP bridge (no line twice, none lost)', async () => {
+    const file = join(directory, 'bridged.log');
+    const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new InMemoryLogRecordExporter() })] });
+    const destination = withOtlpLogBridge(asyncFileDestination(openSync(file, 'a'), 1024), provider.getLogger('test'));
+    const lines = Array.from({ length: 200 }, (_, index) => `{"@message":"line ${index}"}\n`);
+    lines.forEach((line) => destination.write(line));
+    destination.flushSync!();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sorted(readFileSync(file, 'utf8'))).toEqual(sorted(lines.join('')));
+    await provider.shutdown();
+  });
+
+  it('should route lines by level through a pino multistream behind the OTLP bridge', () => {
+    const info = new MemoryLogDestination();
+    const warn = new MemoryLogDestination();
+    const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new InMemoryLogRecordExporter() })] });
+    const multistream = pino.multistream([{ stream: info, level: 'info' }, { stream: warn, level: 'warn' }], { dedupe: true });
+    const options = resolveModuleOptions({ serviceName: 'orders', logging: { level: 'info', destination: multistream } }, resolveSdkOptions({ serviceName: 'orders' }));
+    const { logger } = createTelemetryLogger(options, provider.getLogger('test'));
+    logger.info('fine');
+    logger.warn('careful');
+    new AccessLog(logger, { maskIp: false }).end({
+      request: { method: 'GET', headers: {}, socket: {} },
+      response: { getHeader: () => undefined },
+      method: 'GET',
+      path: '/gone',
+      route: undefined,
+      status: 404,
+      aborted: false,
+      errorType: '404',
+      seconds: 0.001,
+      spanContext: undefined,
+      trackingId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    } as never);
+    expect(info.lines().map((line) => line['@message'])).toEqual(['fine']);
+    expect(warn.lines().map((line) => line['@message'])).toEqual(['careful', 'GET /gone 404']);
+  });
+});
