@@ -1,10 +1,9 @@
 import pino, { type Logger } from 'pino';
 import type { CompletedRequest } from '../http/http-request-observer.interface';
+import { routesByLevel } from './log-destination';
 import { PREFORMATTED } from './log-line';
 
 const { lsCacheSym, timeSym, chindingsSym, endSym, streamSym, messageKeySym } = pino.symbols;
-/** Streams that route lines by level (pino.multistream) read metadata pino leaves on them. */
-const NEEDS_METADATA = Symbol.for('pino.metadata');
 
 /** The access line's levels: INFO for 2xx/3xx, WARN for 4xx, ERROR for 5xx. */
 export type AccessLineLevel = 'info' | 'warn' | 'error';
@@ -61,8 +60,8 @@ export class AccessLineWriter {
   /** Writes one line; the caller checked `enabled(level)`. */
   write(level: AccessLineLevel, fields: string, message: string): void {
     const logger = this.logger as Logger & Record<symbol, unknown>;
-    const stream = logger[streamSym] as { write(line: string): unknown; [NEEDS_METADATA]?: boolean };
-    if (stream[NEEDS_METADATA] === true) {
+    const stream = logger[streamSym] as { write(line: string): unknown };
+    if (routesByLevel(stream)) {
       logger[level]({ ...(JSON.parse(`{${fields.slice(1)}}`) as object), [PREFORMATTED]: true }, message);
       return;
     }

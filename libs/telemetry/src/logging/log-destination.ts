@@ -10,8 +10,13 @@ export interface LogDestination {
 }
 
 /** Streams that route lines by level (pino.multistream) ask pino for each line's metadata. */
-const NEEDS_METADATA = Symbol.for('pino.metadata');
+const NEEDS_METADATA = pino.symbols.needsMetadataGsym;
 const METADATA_FIELDS = ['lastLevel', 'lastObj', 'lastMsg', 'lastTime', 'lastLogger'] as const;
+
+/** Whether a destination routes lines by level, reading the metadata pino leaves on it for each line. @internal */
+export function routesByLevel(destination: object): boolean {
+  return (destination as Record<symbol, unknown>)[NEEDS_METADATA] === true;
+}
 
 /**
  * A destination in front of another that also does something with each line: the
@@ -27,7 +32,7 @@ export function decorateDestination(inner: LogDestination, write: (line: string)
     ...(inner.flush ? { flush: (callback?: (error?: Error) => void) => inner.flush!(callback) } : {}),
   };
   const target = inner as LogDestination & Record<string | symbol, unknown>;
-  if (target[NEEDS_METADATA] === true) {
+  if (routesByLevel(inner)) {
     decorated[NEEDS_METADATA] = true;
     for (const field of METADATA_FIELDS) {
       Object.defineProperty(decorated, field, { get: () => target[field], set: (value: unknown) => (target[field] = value) });
