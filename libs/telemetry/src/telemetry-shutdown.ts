@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
-import { LoggingLifecycle } from './logging/logging.lifecycle';
+import { FINAL_WRITE_WAIT_MILLIS, LoggingLifecycle } from './logging/logging.lifecycle';
 import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 import type { TelemetryRuntime } from './sdk/telemetry-runtime';
 import { withDeadline } from './sdk/with-deadline';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from './telemetry.constants';
 
 /** Time kept after the span flush for the log flush and exit. */
-const EXIT_MARGIN_MILLIS = 250;
+const EXIT_MARGIN_MILLIS = FINAL_WRITE_WAIT_MILLIS + 50;
 
 /**
  * The app's telemetry shutdown, in the one order that loses nothing. Nest closes the
@@ -38,8 +38,7 @@ export class TelemetryShutdown implements BeforeApplicationShutdown, OnApplicati
     const timeout = this.options.shutdownTimeoutMillis;
     this.forcedExit = setTimeout(() => {
       this.logger.error(`shutdown on ${signal} did not finish within ${timeout} ms (shutdownTimeoutMillis): exiting now`);
-      this.logging.release();
-      process.exit(1);
+      void this.logging.release().finally(() => process.exit(1));
     }, timeout);
     this.forcedExit.unref();
   }
@@ -57,7 +56,7 @@ export class TelemetryShutdown implements BeforeApplicationShutdown, OnApplicati
       this.logger.warn(`could not export the last spans to ${target}: ${error instanceof Error ? error.message : String(error)}${lost}`);
     } finally {
       clearTimeout(this.forcedExit);
-      this.logging.release();
+      await this.logging.release();
     }
   }
 }

@@ -35,6 +35,19 @@ describe('log destinations', () => {
     expect(sorted(readFileSync(file, 'utf8'))).toEqual(sorted(lines.join('')));
   });
 
+  it('should leave nothing in flight when flushed for exit, and write each later line before write returns', async () => {
+    const file = join(directory, 'exit.log');
+    const destination = withOtlpLogBridge(asyncFileDestination(openSync(file, 'a'), 1024 * 1024), new LoggerProvider().getLogger('test'));
+    // 8 MiB of lines: the first write is still in flight when the flush starts.
+    const lines = Array.from({ length: 128 }, (_, index) => `{"n":${index},"pad":"${'x'.repeat(64 * 1024)}"}\n`);
+    lines.forEach((line) => destination.write(line));
+    await destination.flushForExit!(5_000);
+    // Read at once, as a process killed now would leave it: complete and in order.
+    expect(readFileSync(file, 'utf8') === lines.join('')).toBe(true);
+    destination.write('{"n":"after"}\n');
+    expect(readFileSync(file, 'utf8').endsWith('\n{"n":"after"}\n')).toBe(true);
+  });
+
   it('should flush the inner destination itself through the OTLP bridge (no line twice, none lost)', async () => {
     const file = join(directory, 'bridged.log');
     const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: new InMemoryLogRecordExporter() })] });

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import pino from 'pino';
 
 /** Where the app's logger writes: lines in, and a synchronous flush on shutdown. @internal */
@@ -7,6 +8,13 @@ export interface LogDestination {
   flushSync?(): void;
   /** Writes what is still buffered, then calls back (pino's `logger.flush()`). */
   flush?(callback?: (error?: Error) => void): void;
+  /**
+   * For the end of the process, which may come at any moment after (Nest re-raises the
+   * signal once closed): writes every line still buffered, the chunk already on its way
+   * included (waiting at most `maxWaitMillis` for it), and each later line before `write`
+   * returns.
+   */
+  flushForExit?(maxWaitMillis: number): Promise<void>;
 }
 
 /** Streams that route lines by level (pino.multistream) ask pino for each line's metadata. */
@@ -30,6 +38,7 @@ export function decorateDestination(inner: LogDestination, write: (line: string)
     write,
     ...(inner.flushSync ? { flushSync: () => inner.flushSync!() } : {}),
     ...(inner.flush ? { flush: (callback?: (error?: Error) => void) => inner.flush!(callback) } : {}),
+    ...(inner.flushForExit ? { flushForExit: (maxWaitMillis: number) => inner.flushForExit!(maxWaitMillis) } : {}),
   };
   const target = inner as LogDestination & Record<string | symbol, unknown>;
   if (routesByLevel(inner)) {
@@ -52,5 +61,18 @@ export function decorateDestination(inner: LogDestination, write: (line: string)
  */
 export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDestination {
   const stream = pino.destination({ dest: fd, sync: false, maxWrite: maxWriteBytes, contentMode: 'buffer' } as Parameters<typeof pino.destination>[0]);
-  return decorateDestination(stream, (line) => stream.write(Buffer.from(line) as unknown as string));
+  const flushForExit = async (maxWaitMillis: number): Promise<void> => {
+    // sonic-boom's flushSync writes what is buffered but not the chunk an asynchronous
+    // write has in flight: an exit right after (a re-raised SIGTERM) loses that chunk,
+    // typically the last lines of the shutdown. 'drain' comes once nothing is left.
+    const state = stream as unknown as { _writing: boolean; sync: boolean };
+    if (state._writing) {
+      await once(stream, 'drain', { signal: AbortSignal.timeout(maxWaitMillis) }).catch(() => undefined);
+    }
+    // From here each line is written before write() returns: nothing waits for a tick
+    // the process may not get.
+    state.sync = true;
+    stream.flushSync();
+  };
+  return { ...decorateDestination(stream, (line) => stream.write(Buffer.from(line) as unknown as string)), flushForExit };
 }
