@@ -1,12 +1,16 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
-import { FINAL_WRITE_WAIT_MILLIS, LoggingLifecycle } from './logging/logging.lifecycle';
+import { LoggingLifecycle } from './logging/logging.lifecycle';
 import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 import type { TelemetryRuntime } from './sdk/telemetry-runtime';
 import { withDeadline } from './sdk/with-deadline';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from './telemetry.constants';
 
 /** Time kept after the span flush for the log flush and exit. */
-const EXIT_MARGIN_MILLIS = FINAL_WRITE_WAIT_MILLIS + 50;
+const EXIT_MARGIN_MILLIS = 250;
+/** Time kept for the process to exit once the log lines are written. */
+const EXIT_MILLIS = 50;
+/** Past the deadline, the log lines in flight get this long before the forced exit. */
+const FORCED_EXIT_LOG_WAIT_MILLIS = 200;
 
 /**
  * The app's telemetry shutdown, in the one order that loses nothing. Nest closes the
@@ -38,14 +42,13 @@ export class TelemetryShutdown implements BeforeApplicationShutdown, OnApplicati
     const timeout = this.options.shutdownTimeoutMillis;
     this.forcedExit = setTimeout(() => {
       this.logger.error(`shutdown on ${signal} did not finish within ${timeout} ms (shutdownTimeoutMillis): exiting now`);
-      void this.logging.release().finally(() => process.exit(1));
+      void this.logging.release(FORCED_EXIT_LOG_WAIT_MILLIS).finally(() => process.exit(1));
     }, timeout);
     this.forcedExit.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const elapsed = this.startedAt === undefined ? 0 : Date.now() - this.startedAt;
-    const budget = Math.max(0, this.options.shutdownTimeoutMillis - elapsed - EXIT_MARGIN_MILLIS);
+    const budget = Math.max(0, this.millisLeft() - EXIT_MARGIN_MILLIS);
     // Flush, not shut down: another app in the same process may still be running.
     try {
       await withDeadline(this.runtime.forceFlush(), budget, 'the span export');
@@ -56,7 +59,13 @@ export class TelemetryShutdown implements BeforeApplicationShutdown, OnApplicati
       this.logger.warn(`could not export the last spans to ${target}: ${error instanceof Error ? error.message : String(error)}${lost}`);
     } finally {
       clearTimeout(this.forcedExit);
-      await this.logging.release();
+      // The log lines get what is left of the deadline: a backlog on a slow pipe may need it.
+      await this.logging.release(Math.max(FORCED_EXIT_LOG_WAIT_MILLIS, this.millisLeft() - EXIT_MILLIS));
     }
+  }
+
+  /** What is left of `shutdownTimeoutMillis` since the shutdown began. */
+  private millisLeft(): number {
+    return this.options.shutdownTimeoutMillis - (this.startedAt === undefined ? 0 : Date.now() - this.startedAt);
   }
 }

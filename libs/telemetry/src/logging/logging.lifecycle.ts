@@ -6,9 +6,6 @@ import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
 import { TELEMETRY_LOGGER } from './logging.constants';
 import type { TelemetryLogger } from './logger.factory';
 
-/** How long the last log lines may take to reach the destination before the process exits. */
-export const FINAL_WRITE_WAIT_MILLIS = 200;
-
 /** Reads Nest's process-wide logger, which Nest keeps in a protected static. */
 class NestLoggerState extends NestLogger {
   static current(): LoggerService | undefined {
@@ -46,15 +43,18 @@ export class LoggingLifecycle implements OnModuleInit {
     NestLogger.flush();
   }
 
-  /** Called once the app's own shutdown lines (a failed span export) are written. */
-  async release(): Promise<void> {
+  /**
+   * Called once the app's own shutdown lines (a failed span export) are written; waits at
+   * most `maxWaitMillis` for the lines still on their way (a slow pipe, a busy disk).
+   */
+  async release(maxWaitMillis: number): Promise<void> {
     this.runtime.exportMonitor?.setLogger(undefined);
     // Only if it is still ours: another app may have taken over since.
     if (this.overridden && NestLoggerState.current() === this.nestLogger) NestLogger.overrideLogger(this.previousLogger ?? false);
     this.overridden = false;
     const destination = this.telemetryLogger.destination;
     try {
-      if (destination.flushForExit) await destination.flushForExit(FINAL_WRITE_WAIT_MILLIS);
+      if (destination.flushForExit) await destination.flushForExit(maxWaitMillis);
       else destination.flushSync?.();
     } catch {
       // An async destination that never opened has nothing buffered to lose.
