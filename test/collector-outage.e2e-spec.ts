@@ -59,8 +59,11 @@ describe('collector outage', () => {
     expect({ ok, failures }).toEqual({ ok: REQUESTS, failures: 0 });
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the last batch fails too
     const metrics = await exportMetrics();
-    console.log(`refused: ${REQUESTS} requests, 0 failures, RSS ${metrics.rssMb.toFixed(0)} MB, failed spans ${metrics.failed}, dropped ${metrics.dropped}`);
-    expect(metrics.failed).toBeGreaterThan(REQUESTS * 0.5);
+    console.log(`refused: ${REQUESTS} requests, 0 failures, RSS ${metrics.rssMb.toFixed(0)} MB, failed spans ${metrics.failed}, dropped ${metrics.dropped}, queued ${metrics.queued}`);
+    // Every request's server span is accounted for: lost in a failed export, dropped on the
+    // full queue, or still queued. (How they split depends on how fast the load runs.)
+    expect(metrics.failed + metrics.dropped + metrics.queued).toBeGreaterThanOrEqual(REQUESTS);
+    expect(metrics.failed).toBeGreaterThanOrEqual(512); // at least one whole batch was tried and failed
     expect(metrics.exported).toBe(0);
     // Each failed export (about five a second) is an error; one line per 60 s interval is logged.
     const minutes = (Date.now() - started) / 60_000;
