@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { context, trace } from '@opentelemetry/api';
+import { context, trace, type Context } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,7 +14,7 @@ import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
 import { assignTrackingId, newTrackingId, untracedRequestStorage, type UntracedRequest } from '../tracking-id/tracking-id';
 import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
-import { RequestObservation } from './request-observation';
+import { ObservationContext, RequestObservation } from './request-observation';
 import { startServerSpan, suppressedContext } from './server-span';
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
@@ -25,11 +25,13 @@ function hasBody(request: ObservedRequest): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** How one request is handled: in which context, observed by what, and its store when it has no span. */
-interface Handling {
-  context: ReturnType<typeof context.active>;
-  observation?: RequestObservation;
-  untraced?: UntracedRequest;
+/** How one request is handled: in which context, observed by what, and its store when it has no span (a class: see ServerSpan). */
+class Handling {
+  constructor(
+    readonly context: Context,
+    readonly observation?: RequestObservation,
+    readonly untraced?: UntracedRequest,
+  ) {}
 }
 interface ObservedServer {
   emit: Emit;
@@ -147,7 +149,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
   private begin(request: ObservedRequest, response: ObservedResponse): Handling {
     const url = request.url ?? '/';
     const header = this.options.trackingIdHeader;
-    if (this.isIgnored(url)) return { context: suppressedContext(), untraced: { trackingId: assignTrackingId(request, response, header) } };
+    if (this.isIgnored(url)) return new Handling(suppressedContext(), undefined, { trackingId: assignTrackingId(request, response, header) });
     const query = url.indexOf('?');
     const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders) : undefined;
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
@@ -159,14 +161,13 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     }
     // Without a span, the request's store keeps what the span would: the id, and the class of a handler's error.
     const untraced: UntracedRequest | undefined = serverSpan ? undefined : { trackingId };
-    const observation = new RequestObservation(request, response, this.observers, {
-      span: serverSpan?.span,
-      ownSpan: serverSpan,
-      trackingId,
-      handlerErrorSlot: serverSpan?.rpcMetadata ?? untraced,
-      onObserverError: this.reportObserverError,
-    });
-    if (!serverSpan) return { context: context.active(), observation, untraced };
+    const observation = new RequestObservation(
+      request,
+      response,
+      this.observers,
+      new ObservationContext(serverSpan?.span, trackingId, this.reportObserverError, serverSpan, serverSpan?.rpcMetadata ?? untraced),
+    );
+    if (!serverSpan) return new Handling(context.active(), observation, untraced);
     // A body can arrive in later socket reads: its listeners (body parsers) are bound to
     // the span, as the http instrumentation binds them, so no runtime's context
     // propagation is relied on. (The test of this keeps passing without the binding on Node
@@ -175,7 +176,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     // follow its writes, which carry the context they were made in (the test checks a
     // 'finish' listener); binding them too would cost a wrapper per listener.
     if (hasBody(request)) context.bind(serverSpan.context, request as never);
-    return { context: serverSpan.context, observation };
+    return new Handling(serverSpan.context, observation);
   }
 
   /**
@@ -204,11 +205,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     try {
       const trackingId = assignTrackingId(request, response, this.options.trackingIdHeader);
       if (this.observers.length === 0 || this.isIgnored(request.url)) return;
-      new RequestObservation(request, response, this.observers, {
-        span: trace.getActiveSpan(),
-        trackingId,
-        onObserverError: this.reportObserverError,
-      }).start();
+      new RequestObservation(request, response, this.observers, new ObservationContext(trace.getActiveSpan(), trackingId, this.reportObserverError)).start();
     } catch (error) {
       this.reportObserverError(error);
     }

@@ -1,4 +1,4 @@
-import type { Span } from '@opentelemetry/api';
+import type { Span, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { routeTemplateOf } from '../tracing/route-template';
 import type { CompletedRequest, HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
@@ -6,16 +6,18 @@ import { CLIENT_CLOSED_REQUEST } from './http.constants';
 import type { HandlerErrorSlot } from './handler-error';
 import { endServerSpan, type ServerSpan } from './server-span';
 
-/** What a request's observation is told besides the request and response. @internal */
-export interface ObservationContext {
-  /** The request's server span: ours to end, or one a foreign instrumentation made. */
-  span: Span | undefined;
-  /** The server span the pipeline started, when it did: the observation ends it. */
-  ownSpan?: ServerSpan;
-  trackingId: string | undefined;
-  /** Where the class of an error the handler threw is left (recordHandlerError). */
-  handlerErrorSlot?: HandlerErrorSlot;
-  onObserverError: (error: unknown) => void;
+/** What a request's observation is told besides the request and response (a class: see ServerSpan). @internal */
+export class ObservationContext {
+  constructor(
+    /** The request's server span: ours to end, or one a foreign instrumentation made. */
+    readonly span: Span | undefined,
+    readonly trackingId: string | undefined,
+    readonly onObserverError: (error: unknown) => void,
+    /** The server span the pipeline started, when it did: the observation ends it. */
+    readonly ownSpan?: ServerSpan,
+    /** Where the class of an error the handler threw is left (recordHandlerError). */
+    readonly handlerErrorSlot?: HandlerErrorSlot,
+  ) {}
 }
 
 /**
@@ -63,21 +65,21 @@ export class RequestObservation {
     const status = aborted ? CLIENT_CLOSED_REQUEST : response.statusCode;
     const errorType = aborted ? 'aborted' : status >= 400 ? (handlerErrorSlot?.handlerError ?? String(status)) : undefined;
     if (ownSpan) endServerSpan(ownSpan.span, method, route, status, aborted, errorType);
-    return {
+    return new Completed(
       request,
       response,
       method,
-      path: query === -1 ? url : url.slice(0, query),
+      query === -1 ? url : url.slice(0, query),
       route,
       status,
       aborted,
       errorType,
       // A recorded span has ended by now (ours just above; the http instrumentation's in
       // its own 'close' listener, registered before this one): its duration is final.
-      seconds: durationOf(span) ?? (performance.now() - this.startedAt) / 1000,
-      spanContext: span?.spanContext(),
+      durationOf(span) ?? (performance.now() - this.startedAt) / 1000,
+      span?.spanContext(),
       trackingId,
-    };
+    );
   }
 
   // An observer runs in an event listener: a throw there would crash the process.
@@ -94,4 +96,21 @@ export class RequestObservation {
 function durationOf(span: Span | undefined): number | undefined {
   const { duration, ended } = (span ?? {}) as Partial<Pick<ReadableSpan, 'duration' | 'ended'>>;
   return ended && duration ? duration[0] + duration[1] / 1e9 : undefined;
+}
+
+/** A completed request as the observers get it (a class: see ServerSpan; it holds the request, the response and the span's context). */
+class Completed implements CompletedRequest {
+  constructor(
+    readonly request: ObservedRequest,
+    readonly response: ObservedResponse,
+    readonly method: string,
+    readonly path: string,
+    readonly route: string | undefined,
+    readonly status: number,
+    readonly aborted: boolean,
+    readonly errorType: string | undefined,
+    readonly seconds: number,
+    readonly spanContext: SpanContext | undefined,
+    readonly trackingId: string | undefined,
+  ) {}
 }

@@ -1,5 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { RPCType, setRPCMetadata, suppressTracing, type RPCMetadata } from '@opentelemetry/core';
+import { RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -20,11 +20,32 @@ import { httpMethodOf } from './http-method';
 
 const MAX_ATTRIBUTE_LENGTH = 1024;
 
+// The objects below hold the request's span, and are classes rather than object literals:
+// V8 may switch a literal's allocation site to allocating straight in the old generation
+// once its objects happened to survive a young-generation GC, and dead old objects keep
+// the span, and all it holds, alive until the next full GC (BENCHMARKS.md, "What is left").
+
+/**
+ * The RPC metadata in a request's context: where route-aware code
+ * (instrumentation-nestjs-core, TracingInterceptor) leaves the route, and
+ * recordHandlerError the class of the handler's error.
+ * @internal
+ */
+export class ServerRpcMetadata implements HandlerErrorSlot {
+  readonly type = RPCType.HTTP;
+  route?: string;
+  handlerError?: string;
+
+  constructor(readonly span: Span) {}
+}
+
 /** A server span and the context the request is handled in. @internal */
-export interface ServerSpan {
-  readonly span: Span;
-  readonly context: Context;
-  readonly rpcMetadata: RPCMetadata & { route?: string } & HandlerErrorSlot;
+export class ServerSpan {
+  constructor(
+    readonly span: Span,
+    readonly rpcMetadata: ServerRpcMetadata,
+    readonly context: Context,
+  ) {}
 }
 
 /**
@@ -62,8 +83,8 @@ export function startServerSpan(
   }
 
   const span = libraryTracer().startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
-  const rpcMetadata: ServerSpan['rpcMetadata'] = { type: RPCType.HTTP, span };
-  return { span, rpcMetadata, context: setRPCMetadata(trace.setSpan(parent, span), rpcMetadata) };
+  const rpcMetadata = new ServerRpcMetadata(span);
+  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(parent, span), rpcMetadata));
 }
 
 /** The context of a request on an ignored path: no span, and none for anything it calls. @internal */
