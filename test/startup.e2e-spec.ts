@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -122,6 +122,34 @@ describe('starting the SDK', () => {
     const { output, result } = await start('register', ['--require', 'nest-telemetry/register'], { OTEL_SERVICE_NAME: 'fixture' });
     expect(result).toMatchObject({ status: 200, sdk: true });
     expect(output).not.toMatch(/WARN|ERROR/);
+  });
+
+  it('should exit with code 1 at shutdownTimeoutMillis when a shutdown hook never returns, its last lines written', async () => {
+    const child = spawn(process.execPath, [FIXTURE, 'hang'], {
+      cwd: ROOT,
+      env: { ...process.env, FIXTURE_OPTIONS: JSON.stringify({ shutdownTimeoutMillis: 1500 }) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('"@message":"ready"') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000))]);
+    if (code === 'hung') child.kill('SIGKILL');
+    const elapsed = Date.now() - signalledAt;
+    expect(code).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(1400);
+    expect(elapsed).toBeLessThan(4000);
+    const messages = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { '@message': string })['@message']);
+    // The hook's own line, then the module's, as the last line of the process.
+    expect(messages).toContain('shutdown hook started, never returns');
+    expect(messages[messages.length - 1]).toBe('shutdown on SIGTERM did not finish within 1500 ms (shutdownTimeoutMillis): exiting now');
   });
 
   it('should lose no log line on a normal shutdown, even an immediate exit after close', async () => {
