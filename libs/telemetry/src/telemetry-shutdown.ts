@@ -5,12 +5,12 @@ import type { TelemetryRuntime } from './sdk/telemetry-runtime';
 import { withDeadline } from './sdk/with-deadline';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from './telemetry.constants';
 
-/** Time kept after the span flush for the log flush and exit. */
-const EXIT_MARGIN_MILLIS = 250;
-/** Time kept for the process to exit once the log lines are written. */
-const EXIT_MILLIS = 50;
 /** Past the deadline, the log lines in flight get this long before the forced exit. */
 const FORCED_EXIT_LOG_WAIT_MILLIS = 200;
+/** Time kept for the process to exit once the log lines are written. */
+const EXIT_MILLIS = 50;
+/** Time kept after the span flush: at least the log flush's, and the exit. */
+const EXIT_MARGIN_MILLIS = FORCED_EXIT_LOG_WAIT_MILLIS + EXIT_MILLIS;
 
 /**
  * The app's telemetry shutdown, in the one order that loses nothing. Nest closes the
