@@ -33,3 +33,19 @@ describe('npm run bench (harness smoke test)', () => {
     expect(stdout).toContain('verified: every traced request');
   });
 });
+
+describe('npm run bench:request-pipeline (harness smoke test)', () => {
+  it("should time the pipeline's work per request in every configuration, each one more than the stand-in app alone", async () => {
+    const { stdout } = await run(process.execPath, [path.join(__dirname, '../bench/request-pipeline.js')], {
+      env: { ...process.env, REQUESTS: '2000', ROUNDS: '1' },
+      timeout: 60_000,
+    });
+    const rows = stdout.split('\n').flatMap((line) => {
+      const match = /^\| (none|module|unsampled|sampled) \| ([\d.]+) \|/.exec(line);
+      return match ? [[match[1], Number(match[2])] as const] : [];
+    });
+    expect(rows.map(([configuration]) => configuration)).toEqual(['none', 'module', 'unsampled', 'sampled']);
+    const micros = Object.fromEntries(rows);
+    for (const configuration of ['module', 'unsampled', 'sampled']) expect(micros[configuration]).toBeGreaterThan(micros.none);
+  });
+});

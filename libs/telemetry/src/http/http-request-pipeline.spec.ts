@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Post, Res, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, trace, type Attributes } from '@opentelemetry/api';
+import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { MemoryLogDestination } from '../testing/memory-log-destination';
 import { resetNestjsPinoForTests } from '../testing/reset-logger';
 import { TelemetryModule } from '../telemetry.module';
+import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 import type { HttpRequestObserver } from './http-request-observer.interface';
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
 
@@ -60,8 +62,8 @@ describe('HttpRequestPipeline', () => {
   let app: INestApplication;
   let logs: MemoryLogDestination;
 
-  async function start(withSdk: boolean): Promise<void> {
-    tracing = withSdk ? InMemoryTracing.start({ serviceName: 'pipeline' }) : undefined;
+  async function start(withSdk: boolean, sdkOptions: TelemetrySdkOptions = {}): Promise<void> {
+    tracing = withSdk ? InMemoryTracing.start({ serviceName: 'pipeline', ...sdkOptions }) : undefined;
     resetNestjsPinoForTests();
     logs = new MemoryLogDestination();
     const moduleRef = await Test.createTestingModule({
@@ -104,6 +106,41 @@ describe('HttpRequestPipeline', () => {
       setTimeout(() => outgoing.end('3}'), 20);
     });
     expect(JSON.parse(chunked.body)).toEqual({ n: 3, traceId: chunked.headers['x-tracking-id'] });
+  });
+
+  it("should give the SERVER span the request's attributes, whether its sampler may read them (rules, one of the user's own) or not (the ratio)", async () => {
+    const seenBySampler: Attributes[] = [];
+    const ownSampler: Sampler = {
+      shouldSample: (_context, _traceId, _name, _kind, attributes) => {
+        seenBySampler.push({ ...attributes });
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      },
+      toString: () => 'OwnSampler',
+    };
+    const samplers: Array<TelemetrySdkOptions['sampler']> = [undefined, { alwaysSample: [{ header: 'x-debug' }] }, ownSampler];
+    for (const sampler of samplers) {
+      await start(true, { sampler });
+      await request(app.getHttpServer()).get('/pipeline/fast?page=2').set('User-Agent', 'pipeline-spec').expect(200);
+      await settle();
+      const span = tracing!.spans().find((finished) => finished.kind === SpanKind.SERVER)!;
+      expect(span.attributes).toMatchObject({
+        'http.request.method': 'GET',
+        'url.path': '/pipeline/fast',
+        'url.scheme': 'http',
+        'server.address': '127.0.0.1',
+        'user_agent.original': 'pipeline-spec',
+        'network.protocol.version': '1.1',
+        'http.route': '/pipeline/fast',
+        'http.response.status_code': 200,
+      });
+      expect(span.attributes['client.address']).toMatch(/127\.0\.0\.1$/);
+      await app.close();
+      await tracing?.stop();
+    }
+    // A sampler of the user's own decides with them.
+    expect(seenBySampler).toContainEqual(expect.objectContaining({ 'url.path': '/pipeline/fast', 'user_agent.original': 'pipeline-spec' }));
+    // The last app is closed above; afterEach closes this one.
+    await start(false);
   });
 
   it("should end a request whose response emitted 'error': in-flight back to 0, one duration, one access line", async () => {

@@ -9,6 +9,7 @@ import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-opt
 import { createPathMatcher } from '../sdk/ignored-paths';
 import { sampledHeaders } from '../options/sampling-options.resolver';
 import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
+import { samplerReadsAttributes } from '../sdk/rule-based.sampler';
 import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
 import { assignTrackingId, newTrackingId, untracedRequestStorage, type UntracedRequest } from '../tracking-id/tracking-id';
@@ -75,6 +76,8 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
   private draining = false;
   /** Whether spans can be recorded at all: without a tracer provider they are no-ops, not worth starting. */
   private readonly tracing: boolean;
+  /** Whether the sampler may read a span's attributes: only the SDK this library started has a sampler it knows. */
+  private readonly samplerReadsAttributes: boolean;
 
   constructor(
     @Inject(TELEMETRY_OPTIONS) private readonly options: ResolvedTelemetryOptions,
@@ -85,6 +88,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     this.isIgnored = createPathMatcher(options.ignorePaths);
     this.sampledHeaders = sampledHeaders(options.sampling);
     this.tracing = runtime.sdkStarted || hasGlobalTracerProvider();
+    this.samplerReadsAttributes = !runtime.sdkStarted || samplerReadsAttributes(options.sampling);
   }
 
   onApplicationBootstrap(): void {
@@ -151,7 +155,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     const header = this.options.trackingIdHeader;
     if (this.isIgnored(url)) return new Handling(suppressedContext(), undefined, { trackingId: assignTrackingId(request, response, header) });
     const query = url.indexOf('?');
-    const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders) : undefined;
+    const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders, this.samplerReadsAttributes) : undefined;
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
     const serverSpan = started && trace.isSpanContextValid(started.span.spanContext()) ? started : undefined;
     const trackingId = assignTrackingId(request, response, header, serverSpan?.span);

@@ -51,19 +51,43 @@ export class ServerSpan {
 /**
  * Starts the SERVER span of an incoming request: a `traceparent` is continued, the span
  * carries the stable HTTP semantic-convention attributes known before the handler runs
- * (and the request headers sampling rules read, so the sampler sees them),
- * and its context holds the RPC metadata where route-aware code (instrumentation-nestjs-core,
- * TracingInterceptor) leaves the route. Cheaper than the http instrumentation's server
- * side, which computes every optional attribute and patches the global `Server.prototype`.
+ * (and the request headers sampling rules read), and its context holds the RPC metadata
+ * where route-aware code (instrumentation-nestjs-core, TracingInterceptor) leaves the
+ * route. Cheaper than the http instrumentation's server side, which computes every
+ * optional attribute and patches the global `Server.prototype`.
+ *
+ * The attributes go to the sampler with the span when it may read them (`samplerReadsAttributes`:
+ * rules, a sampler of the user's own). When it cannot (the ratio, always on or off), they are
+ * set only on a span that records: an unsampled request neither builds nor validates them.
  * @internal
  */
 export function startServerSpan(
   request: ObservedRequest & { httpVersion?: string },
   path: string,
   capturedHeaders: readonly string[] = [],
+  samplerReadsAttributes = true,
 ): ServerSpan {
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   const method = httpMethodOf(request.method);
+  const tracer = libraryTracer();
+  let span: Span;
+  if (samplerReadsAttributes) {
+    span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, path, capturedHeaders) }, parent);
+  } else {
+    span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) span.setAttributes(requestAttributes(request, method, path, capturedHeaders));
+  }
+  const rpcMetadata = new ServerRpcMetadata(span);
+  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(parent, span), rpcMetadata));
+}
+
+/** The request's attributes known before its handler runs (and the headers sampling rules read). */
+function requestAttributes(
+  request: ObservedRequest & { httpVersion?: string },
+  method: string,
+  path: string,
+  capturedHeaders: readonly string[],
+): Record<string, string | string[]> {
   const attributes: Record<string, string | string[]> = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_PATH]: cut(path),
@@ -81,10 +105,7 @@ export function startServerSpan(
     const value = request.headers[name];
     if (value !== undefined) attributes[headerAttribute(name)] = (Array.isArray(value) ? value : [value]).map(cut);
   }
-
-  const span = libraryTracer().startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
-  const rpcMetadata = new ServerRpcMetadata(span);
-  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(parent, span), rpcMetadata));
+  return attributes;
 }
 
 /** The context of a request on an ignored path: no span, and none for anything it calls. @internal */

@@ -27,6 +27,16 @@ export function createSampler(sampling: ResolvedSampling): Sampler {
   return sampling.parentBased ? new ParentBasedSampler({ root }) : root;
 }
 
+/**
+ * Whether the sampler a resolved `sampler` option describes may decide on a span's
+ * attributes: a sampler of the user's own may, rules do; the ratio, always-on and
+ * always-off decide on the trace id and the parent only.
+ * @internal
+ */
+export function samplerReadsAttributes(sampling: ResolvedSampling): boolean {
+  return sampling.custom !== undefined || sampling.alwaysSample.length > 0;
+}
+
 /** The span attribute a rule's request header is read from (OpenTelemetry's `http.request.header.<key>`). @internal */
 export function headerAttribute(header: string): string {
   return `http.request.header.${header.toLowerCase()}`;

@@ -1,14 +1,16 @@
 import { Controller, Get, Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { context, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 import { suppressTracing } from '@opentelemetry/core';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { MemoryLogDestination } from '../testing/memory-log-destination';
 import { resetNestjsPinoForTests } from '../testing/reset-logger';
 import { TelemetryModule } from '../telemetry.module';
-import { RuleBasedSampler } from './rule-based.sampler';
+import { RuleBasedSampler, samplerReadsAttributes } from './rule-based.sampler';
+import { resolveSdkOptions } from '../options/sdk-options.resolver';
+import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 
 @Controller()
 class CheckoutController {
@@ -112,5 +114,15 @@ describe('RuleBasedSampler', () => {
     // A global RegExp keeps no state from one decision to the next.
     for (let i = 0; i < 3; i++) expect(decide(sampler, { 'http.request.header.x-debug': ['1'] })).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     expect(decide(sampler, {})).toBe(SamplingDecision.NOT_RECORD);
+  });
+});
+
+describe('samplerReadsAttributes', () => {
+  it("should say which samplers may decide on attributes: rules and samplers of the user's own, not the ratio", () => {
+    const resolved = (sampler: TelemetrySdkOptions['sampler']) => resolveSdkOptions({ sampler }).sampling;
+    expect(samplerReadsAttributes(resolved(undefined))).toBe(false);
+    expect(samplerReadsAttributes(resolved({ ratio: 0.5 }))).toBe(false);
+    expect(samplerReadsAttributes(resolved({ ratio: 0.5, alwaysSample: [{ path: '/api/checkout/*' }] }))).toBe(true);
+    expect(samplerReadsAttributes(resolved(new AlwaysOnSampler()))).toBe(true);
   });
 });

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// The library's own work per request, without sockets, express or Nest: the request pipeline
+// (HttpRequestPipeline, wrapping a server's `emit` as it wraps the app's) handles requests
+// that a stand-in app answers with 200 at once, and the response's 'close' ends each one.
+// The HTTP run (`npm run bench`) cannot show a change of a few µs on a shared machine; this
+// can, because it times only this, in one process per configuration, rounds interleaved:
+//   none       the stand-in app alone (what the other rows are measured against)
+//   module     the pipeline without the SDK: tracking id, observation
+//   unsampled  the SDK started, `samplingRatio: 0`: a non-recording span per request
+//   sampled    the SDK started, every span recorded and ended (not exported)
+// Observers (metrics, access log) are left out: `npm run bench` measures them.
+//   node bench/request-pipeline.js                     (after npm run build)
+//   BENCH_BASELINE_DIR=/tmp/before node bench/request-pipeline.js
+// The second form adds `baseline:` rows: the same configurations on another checkout's build.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const { EventEmitter } = require('node:events');
+const path = require('node:path');
+const median = require('./median');
+
+const CONFIGURATIONS = ['none', 'module', 'unsampled', 'sampled'];
+const REQUESTS = Number(process.env.REQUESTS ?? 200_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+
+/** A request as node's parser leaves it, for what the pipeline reads. */
+class StandInRequest {
+  constructor(id) {
+    this.method = 'GET';
+    this.url = `/api/v1/items/${id}?expand=tags`;
+    this.httpVersion = '1.1';
+    this.headers = { host: '127.0.0.1:18080', 'user-agent': 'autocannon', accept: '*/*', connection: 'keep-alive' };
+    this.socket = { remoteAddress: '127.0.0.1' };
+    this.route = undefined;
+  }
+}
+
+/** A response with the headers and events the pipeline uses. */
+class StandInResponse extends EventEmitter {
+  constructor() {
+    super();
+    this.statusCode = 200;
+    this.writableFinished = false;
+    this.headers = new Map();
+  }
+  setHeader(name, value) {
+    this.headers.set(name.toLowerCase(), value);
+  }
+  getHeader(name) {
+    return this.headers.get(name.toLowerCase());
+  }
+}
+
+/** The app: matches the route (as express leaves it on the request) and answers. */
+function standInApp(event, request, response) {
+  request.route = { path: '/api/v1/items/:id' };
+  response.writableFinished = true;
+  response.emit('close');
+  return true;
+}
+
+function child(configuration, libraryDir) {
+  require('reflect-metadata');
+  const dist = (file) => require(path.join(libraryDir, 'libs/telemetry/dist', file));
+  const server = {
+    emit: standInApp,
+    on() {},
+    prependListener() {},
+    removeListener() {},
+    listenerCount: () => 0,
+  };
+  if (configuration !== 'none') {
+    const sdkOptions = { serviceName: 'bench', traceExporter: 'none', samplingRatio: configuration === 'unsampled' ? 0 : 1 };
+    const runtime =
+      configuration === 'module'
+        ? dist('sdk/telemetry-runtime').createStandInRuntime(dist('options/sdk-options.resolver').resolveSdkOptions(sdkOptions))
+        : dist('sdk/start-telemetry').startTelemetry(sdkOptions);
+    const options = dist('options/module-options.resolver').resolveModuleOptions({}, runtime.options);
+    const { HttpRequestPipeline } = dist('http/http-request-pipeline');
+    new HttpRequestPipeline(options, runtime, [], { httpAdapter: { getHttpServer: () => server } }).onApplicationBootstrap();
+    if (server.emit === standInApp) throw new Error(`${configuration}: the pipeline did not wrap the server`);
+  }
+  // Each request and response is made in the loop and dropped after it, as a server does:
+  // `none` times that and the app, and the other rows are read against it.
+  const trackingHeader = configuration === 'none' ? undefined : 'x-tracking-id';
+  let untracked = 0;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < REQUESTS; i++) {
+    const response = new StandInResponse();
+    server.emit('request', new StandInRequest(i), response);
+    if (trackingHeader && response.getHeader(trackingHeader) === undefined) untracked += 1;
+  }
+  const micros = Number(process.hrtime.bigint() - started) / 1000 / REQUESTS;
+  // The work was done: a tracking id on every response.
+  if (untracked > 0) throw new Error(`${configuration}: ${untracked} responses have no tracking id`);
+  process.stdout.write(JSON.stringify({ micros }));
+}
+
+function parent() {
+  const here = path.resolve(__dirname, '..');
+  const baseline = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : undefined;
+  const rows = [];
+  for (const configuration of CONFIGURATIONS) {
+    rows.push({ label: configuration, configuration, dir: here });
+    if (baseline && configuration !== 'none') rows.push({ label: `baseline:${configuration}`, configuration, dir: baseline });
+  }
+  const results = Object.fromEntries(rows.map((row) => [row.label, []]));
+  console.log(`${ROUNDS} rounds × ${rows.length} configurations, ${REQUESTS} requests each, one process per run`);
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Each round starts one row further down, as in the HTTP benchmark.
+    const order = rows.map((_, index) => rows[(index + round - 1) % rows.length]);
+    for (const row of order) {
+      const output = execFileSync(process.execPath, [__filename, '--child', row.configuration, row.dir], { encoding: 'utf8' });
+      const { micros } = JSON.parse(output);
+      results[row.label].push(micros);
+      console.log(`round ${round} ${row.label.padEnd(20)} ${micros.toFixed(2)} µs/request`);
+    }
+  }
+  const none = median(results.none);
+  console.log(`\nmedians (Node ${process.version}):\n`);
+  console.log('| configuration | µs per request | + µs over none | range |');
+  console.log('|---|---|---|---|');
+  for (const row of rows) {
+    const values = results[row.label];
+    console.log(`| ${row.label} | ${median(values).toFixed(2)} | ${(median(values) - none).toFixed(2)} | ${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)} |`);
+  }
+}
+
+if (process.argv[2] === '--child') child(process.argv[3], process.argv[4]);
+else parent();
