@@ -8,9 +8,11 @@
 //   module     the pipeline without the SDK: tracking id, observation
 //   unsampled  the SDK started, `samplingRatio: 0`: a non-recording span per request
 //   sampled    the SDK started, every span recorded and ended (not exported)
-// Observers (metrics, access log) are left out: `npm run bench` measures them.
+//   observed   sampled, and the HTTP metrics and the access log observe each request (the
+//              lines go to a destination that counts them: the file write is not timed)
 //   node bench/request-pipeline.js                     (after npm run build)
 //   BENCH_BASELINE_DIR=/tmp/before node bench/request-pipeline.js
+//   CONFIGURATIONS=sampled,observed ROUNDS=10 REQUESTS=500000 node bench/request-pipeline.js
 // The second form adds `baseline:` rows: the same configurations on another checkout's build.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -18,7 +20,8 @@ const { EventEmitter } = require('node:events');
 const path = require('node:path');
 const median = require('./median');
 
-const CONFIGURATIONS = ['none', 'module', 'unsampled', 'sampled'];
+// `none` always runs: the other rows are read against it.
+const CONFIGURATIONS = ['none', ...(process.env.CONFIGURATIONS ?? 'module,unsampled,sampled,observed').split(',').filter((name) => name && name !== 'none')];
 const REQUESTS = Number(process.env.REQUESTS ?? 200_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
@@ -58,6 +61,25 @@ function standInApp(event, request, response) {
   return true;
 }
 
+/** Where the access lines go: counted, not written. */
+const lines = {
+  count: 0,
+  write() {
+    this.count += 1;
+  },
+};
+
+/** The observers the module would give an app with metrics and the access log on. */
+function observersOf(configuration, options, dist) {
+  if (configuration !== 'observed') return [];
+  const { Registry } = require('prom-client');
+  const { MetricFactory } = dist('metrics/metric-factory');
+  const { HttpMetrics } = dist('metrics/http-metrics');
+  const { AccessLog } = dist('logging/access-log');
+  const { createTelemetryLogger } = dist('logging/logger.factory');
+  return [new HttpMetrics(new MetricFactory(new Registry(), options.metrics.maxLabelValues)), new AccessLog(createTelemetryLogger(options).logger, options.logging)];
+}
+
 function child(configuration, libraryDir) {
   require('reflect-metadata');
   const dist = (file) => require(path.join(libraryDir, 'libs/telemetry/dist', file));
@@ -74,9 +96,9 @@ function child(configuration, libraryDir) {
       configuration === 'module'
         ? dist('sdk/telemetry-runtime').createStandInRuntime(dist('options/sdk-options.resolver').resolveSdkOptions(sdkOptions))
         : dist('sdk/start-telemetry').startTelemetry(sdkOptions);
-    const options = dist('options/module-options.resolver').resolveModuleOptions({}, runtime.options);
+    const options = dist('options/module-options.resolver').resolveModuleOptions({ logging: { level: 'info', destination: lines } }, runtime.options);
     const { HttpRequestPipeline } = dist('http/http-request-pipeline');
-    new HttpRequestPipeline(options, runtime, [], { httpAdapter: { getHttpServer: () => server } }).onApplicationBootstrap();
+    new HttpRequestPipeline(options, runtime, observersOf(configuration, options, dist), { httpAdapter: { getHttpServer: () => server } }).onApplicationBootstrap();
     if (server.emit === standInApp) throw new Error(`${configuration}: the pipeline did not wrap the server`);
   }
   // Each request and response is made in the loop and dropped after it, as a server does:
@@ -90,7 +112,8 @@ function child(configuration, libraryDir) {
     if (trackingHeader && response.getHeader(trackingHeader) === undefined) untracked += 1;
   }
   const micros = Number(process.hrtime.bigint() - started) / 1000 / REQUESTS;
-  // The work was done: a tracking id on every response.
+  // The work was done: a tracking id on every response, and with observers an access line each.
+  if (configuration === 'observed' && lines.count !== REQUESTS) throw new Error(`observed: ${lines.count} access lines for ${REQUESTS} requests`);
   if (untracked > 0) throw new Error(`${configuration}: ${untracked} responses have no tracking id`);
   process.stdout.write(JSON.stringify({ micros }));
 }

@@ -41,11 +41,11 @@ describe('npm run bench:request-pipeline (harness smoke test)', () => {
       timeout: 60_000,
     });
     const rows = stdout.split('\n').flatMap((line) => {
-      const match = /^\| (none|module|unsampled|sampled) \| ([\d.]+) \|/.exec(line);
+      const match = /^\| (none|module|unsampled|sampled|observed) \| ([\d.]+) \|/.exec(line);
       return match ? [[match[1], Number(match[2])] as const] : [];
     });
-    expect(rows.map(([configuration]) => configuration)).toEqual(['none', 'module', 'unsampled', 'sampled']);
+    expect(rows.map(([configuration]) => configuration)).toEqual(['none', 'module', 'unsampled', 'sampled', 'observed']);
     const micros = Object.fromEntries(rows);
-    for (const configuration of ['module', 'unsampled', 'sampled']) expect(micros[configuration]).toBeGreaterThan(micros.none);
+    for (const configuration of ['module', 'unsampled', 'sampled', 'observed']) expect(micros[configuration]).toBeGreaterThan(micros.none);
   });
 });

@@ -86,6 +86,8 @@ describe('AccessLog', () => {
     ['an aborted request without a span', completed({ status: 499, aborted: true, spanContext: undefined, trackingId: TRACE_ID })],
     ['a request with a body and no user agent', completed({ headers: { 'content-length': '512' }, method: 'POST' })],
     ['a numeric and a listed content type', completed({ responseHeaders: { 'content-length': 3, 'content-type': ['text/plain', 'x'] } })],
+    // Strings with and without what JSON escapes: quotes, backslashes, control characters, surrogate pairs; DEL, U+2028 and accents as they are.
+    ['strings JSON escapes and strings it does not', completed({ path: '/a"b\\c/\n/\u0000/\u001f/\u007f/\u2028/é/😀', headers: { 'user-agent': 'ünï\tcode', 'content-length': '1' } })],
   ])('should write %s byte for byte as pino writes the same object', (_name, request) => {
     expect(written(request)).toEqual([throughPino(request, '10.1.2.3')]);
   });
@@ -102,6 +104,9 @@ describe('AccessLog', () => {
     expect(parsed.request.path).toBe(path);
     expect(parsed.request.user_agent).toBe(agent);
     expect(parsed['@message']).toBe(`GET ${path} 200`);
+    // A lone surrogate in an otherwise plain string is escaped too, as JSON.stringify escapes it.
+    const [lone] = written(completed({ headers: { 'user-agent': 'lone\ud800' } }));
+    expect(lone).toContain('"user_agent":"lone\\ud800"');
   });
 
   it("should follow the logger's level, also when it changes at run time", () => {
