@@ -105,6 +105,7 @@ function child(configuration, libraryDir) {
   // `none` times that and the app, and the other rows are read against it.
   const trackingHeader = configuration === 'none' ? undefined : 'x-tracking-id';
   let untracked = 0;
+  const loopStart = performance.now();
   const started = process.hrtime.bigint();
   for (let i = 0; i < REQUESTS; i++) {
     const response = new StandInResponse();
@@ -112,10 +113,33 @@ function child(configuration, libraryDir) {
     if (trackingHeader && response.getHeader(trackingHeader) === undefined) untracked += 1;
   }
   const micros = Number(process.hrtime.bigint() - started) / 1000 / REQUESTS;
+  const loopEnd = performance.now();
   // The work was done: a tracking id on every response, and with observers an access line each.
   if (configuration === 'observed' && lines.count !== REQUESTS) throw new Error(`observed: ${lines.count} access lines for ${REQUESTS} requests`);
   if (untracked > 0) throw new Error(`${configuration}: ${untracked} responses have no tracking id`);
-  process.stdout.write(JSON.stringify({ micros }));
+  process.stdout.write(`${JSON.stringify({ micros, loopStart, loopEnd })}\n`);
+}
+
+/**
+ * A run of one row, under `--trace-gc-nvp`: the time per request the child measured, and
+ * the bytes it allocated per request. V8 prints, at every collection, the bytes allocated
+ * since the one before (`allocated=`) and when it ran, in ms since the isolate started
+ * (the clock `performance.now()` counts from, to within a few ms). The rate between the
+ * first and the last collection inside the loop, times the loop's length, over the
+ * requests: steadier than the time, and what the garbage collector pays for in a real app,
+ * where every young collection also has the app's own live objects to scan.
+ */
+function run(row) {
+  const output = execFileSync(process.execPath, ['--trace-gc-nvp', __filename, '--child', row.configuration, row.dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const { micros, loopStart, loopEnd } = JSON.parse(/\{"micros":[^}]*\}/.exec(output)[0]);
+  const collections = [...output.matchAll(/\s([\d.]+) ms: pause=.* allocated=(\d+) /g)]
+    .map(([, at, allocated]) => ({ at: Number(at), allocated: Number(allocated) }))
+    .filter(({ at }) => at >= loopStart && at <= loopEnd);
+  if (collections.length < 3) return { micros, bytes: undefined };
+  // The first one's bytes were partly allocated before the loop: the rate starts after it.
+  const bytes = collections.slice(1).reduce((sum, { allocated }) => sum + allocated, 0);
+  const perMilli = bytes / (collections.at(-1).at - collections[0].at);
+  return { micros, bytes: (perMilli * (loopEnd - loopStart)) / REQUESTS };
 }
 
 function parent() {
@@ -127,24 +151,31 @@ function parent() {
     if (baseline && configuration !== 'none') rows.push({ label: `baseline:${configuration}`, configuration, dir: baseline });
   }
   const results = Object.fromEntries(rows.map((row) => [row.label, []]));
+  const allocated = Object.fromEntries(rows.map((row) => [row.label, []]));
   console.log(`${ROUNDS} rounds × ${rows.length} configurations, ${REQUESTS} requests each, one process per run`);
   for (let round = 1; round <= ROUNDS; round++) {
     // Each round starts one row further down, as in the HTTP benchmark.
     const order = rows.map((_, index) => rows[(index + round - 1) % rows.length]);
     for (const row of order) {
-      const output = execFileSync(process.execPath, [__filename, '--child', row.configuration, row.dir], { encoding: 'utf8' });
-      const { micros } = JSON.parse(output);
+      const { micros, bytes } = run(row);
       results[row.label].push(micros);
-      console.log(`round ${round} ${row.label.padEnd(20)} ${micros.toFixed(2)} µs/request`);
+      if (bytes !== undefined) allocated[row.label].push(bytes);
+      console.log(`round ${round} ${row.label.padEnd(20)} ${micros.toFixed(2)} µs/request  ${bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(2)} KB allocated/request`);
     }
   }
   const none = median(results.none);
+  const bytesOf = (label) => (allocated[label].length > 0 ? median(allocated[label]) : undefined);
+  const kilobytes = (bytes) => (bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(2));
   console.log(`\nmedians (Node ${process.version}):\n`);
-  console.log('| configuration | µs per request | + µs over none | range |');
-  console.log('|---|---|---|---|');
+  console.log('| configuration | µs per request | + µs over none | range | KB allocated per request | + KB over none |');
+  console.log('|---|---|---|---|---|---|');
   for (const row of rows) {
     const values = results[row.label];
-    console.log(`| ${row.label} | ${median(values).toFixed(2)} | ${(median(values) - none).toFixed(2)} | ${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)} |`);
+    const bytes = bytesOf(row.label);
+    const extra = bytes === undefined || bytesOf('none') === undefined ? undefined : bytes - bytesOf('none');
+    console.log(
+      `| ${row.label} | ${median(values).toFixed(2)} | ${(median(values) - none).toFixed(2)} | ${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)} | ${kilobytes(bytes)} | ${kilobytes(extra)} |`,
+    );
   }
 }
 

@@ -17,7 +17,7 @@ export interface ObservedResponse {
   writableFinished?: boolean;
   getHeader(name: string): unknown;
   setHeader(name: string, value: string): unknown;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
 /**

@@ -193,7 +193,7 @@ describe('HttpMetrics exemplars', () => {
   const registry = new Registry<OpenMetricsContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const metrics = new HttpMetrics(new MetricFactory(registry, 100));
-  const response = { statusCode: 200, writableFinished: true, getHeader: () => undefined, setHeader: () => undefined, once: () => undefined };
+  const response = { statusCode: 200, writableFinished: true, getHeader: () => undefined, setHeader: () => undefined, on: () => undefined };
   const completed = (route: string, traceFlags: number): CompletedRequest => ({
     request: { method: 'GET', headers: {} },
     response,
