@@ -35,17 +35,25 @@ describe('npm run bench (harness smoke test)', () => {
 });
 
 describe('npm run bench:request-pipeline (harness smoke test)', () => {
-  it("should time the pipeline's work per request in every configuration, each one more than the stand-in app alone", async () => {
+  it("should time the pipeline's work and what it allocates per request in every configuration, each above the stand-in app alone", async () => {
     const { stdout } = await run(process.execPath, [path.join(__dirname, '../bench/request-pipeline.js')], {
-      env: { ...process.env, REQUESTS: '2000', ROUNDS: '1' },
+      // Enough requests for a few young collections, which the allocation figure is read from.
+      env: { ...process.env, REQUESTS: '30000', ROUNDS: '1' },
       timeout: 60_000,
     });
     const rows = stdout.split('\n').flatMap((line) => {
-      const match = /^\| (none|module|unsampled|sampled|observed) \| ([\d.]+) \|/.exec(line);
-      return match ? [[match[1], Number(match[2])] as const] : [];
+      const cells = line.split('|').map((cell) => cell.trim());
+      return /^(none|module|unsampled|sampled|observed)$/.test(cells[1] ?? '') ? [{ configuration: cells[1], micros: Number(cells[2]), kilobytes: Number(cells[5]) }] : [];
     });
-    expect(rows.map(([configuration]) => configuration)).toEqual(['none', 'module', 'unsampled', 'sampled', 'observed']);
-    const micros = Object.fromEntries(rows);
-    for (const configuration of ['module', 'unsampled', 'sampled', 'observed']) expect(micros[configuration]).toBeGreaterThan(micros.none);
+    expect(rows.map((row) => row.configuration)).toEqual(['none', 'module', 'unsampled', 'sampled', 'observed']);
+    const [none, ...others] = rows;
+    expect(none.kilobytes).toBeGreaterThan(0);
+    // Each configuration does more than the stand-in app alone, and allocates more: recording a span most of all.
+    for (const row of others) {
+      expect(row.micros).toBeGreaterThan(none.micros);
+      expect(row.kilobytes).toBeGreaterThan(none.kilobytes);
+    }
+    const kilobytes = Object.fromEntries(rows.map((row) => [row.configuration, row.kilobytes]));
+    expect(kilobytes.sampled).toBeGreaterThan(kilobytes.unsampled);
   });
 });
