@@ -17,6 +17,7 @@ import type { HandlerErrorSlot } from './handler-error';
 import { libraryTracer } from '../tracing/library-tracer';
 import type { ObservedRequest } from './http-request-observer.interface';
 import { httpMethodOf } from './http-method';
+import { RequestContext } from './request-context';
 
 const MAX_ATTRIBUTE_LENGTH = 1024;
 
@@ -78,7 +79,7 @@ export function startServerSpan(
     if (span.isRecording()) span.setAttributes(requestAttributes(request, method, path, capturedHeaders));
   }
   const rpcMetadata = new ServerRpcMetadata(span);
-  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(parent, span), rpcMetadata));
+  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(RequestContext.over(parent), span), rpcMetadata));
 }
 
 /** The request's attributes known before its handler runs (and the headers sampling rules read). */
