@@ -8,6 +8,7 @@
 //   module     the pipeline without the SDK: tracking id, observation
 //   unsampled  the SDK started, `samplingRatio: 0`: a non-recording span per request
 //   sampled    the SDK started, every span recorded and ended (not exported)
+//   continued  sampled, each request continuing its caller's trace (a `traceparent` header)
 //   observed   sampled, and the HTTP metrics and the access log observe each request (the
 //              lines go to a destination that counts them: the file write is not timed)
 //   node bench/request-pipeline.js                     (after npm run build)
@@ -21,17 +22,18 @@ const path = require('node:path');
 const median = require('./median');
 
 // `none` always runs: the other rows are read against it.
-const CONFIGURATIONS = ['none', ...(process.env.CONFIGURATIONS ?? 'module,unsampled,sampled,observed').split(',').filter((name) => name && name !== 'none')];
+const CONFIGURATIONS = ['none', ...(process.env.CONFIGURATIONS ?? 'module,unsampled,sampled,continued,observed').split(',').filter((name) => name && name !== 'none')];
 const REQUESTS = Number(process.env.REQUESTS ?? 200_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
 /** A request as node's parser leaves it, for what the pipeline reads. */
 class StandInRequest {
-  constructor(id) {
+  constructor(id, traceparent) {
     this.method = 'GET';
     this.url = `/api/v1/items/${id}?expand=tags`;
     this.httpVersion = '1.1';
     this.headers = { host: '127.0.0.1:18080', 'user-agent': 'autocannon', accept: '*/*', connection: 'keep-alive' };
+    if (traceparent) this.headers.traceparent = traceparent;
     this.socket = { remoteAddress: '127.0.0.1' };
     this.route = undefined;
   }
@@ -104,19 +106,22 @@ function child(configuration, libraryDir) {
   // Each request and response is made in the loop and dropped after it, as a server does:
   // `none` times that and the app, and the other rows are read against it.
   const trackingHeader = configuration === 'none' ? undefined : 'x-tracking-id';
+  // A caller's trace, sampled: its id becomes every request's tracking id.
+  const traceparent = configuration === 'continued' ? '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' : undefined;
   let untracked = 0;
   const loopStart = performance.now();
   const started = process.hrtime.bigint();
   for (let i = 0; i < REQUESTS; i++) {
     const response = new StandInResponse();
-    server.emit('request', new StandInRequest(i), response);
-    if (trackingHeader && response.getHeader(trackingHeader) === undefined) untracked += 1;
+    server.emit('request', new StandInRequest(i, traceparent), response);
+    const trackingId = trackingHeader && response.getHeader(trackingHeader);
+    if (trackingHeader && (trackingId === undefined || (traceparent && trackingId !== traceparent.slice(3, 35)))) untracked += 1;
   }
   const micros = Number(process.hrtime.bigint() - started) / 1000 / REQUESTS;
   const loopEnd = performance.now();
   // The work was done: a tracking id on every response, and with observers an access line each.
   if (configuration === 'observed' && lines.count !== REQUESTS) throw new Error(`observed: ${lines.count} access lines for ${REQUESTS} requests`);
-  if (untracked > 0) throw new Error(`${configuration}: ${untracked} responses have no tracking id`);
+  if (untracked > 0) throw new Error(`${configuration}: ${untracked} responses have no tracking id (or not the caller's trace id)`);
   process.stdout.write(`${JSON.stringify({ micros, loopStart, loopEnd })}\n`);
 }
 

@@ -43,9 +43,9 @@ describe('npm run bench:request-pipeline (harness smoke test)', () => {
     });
     const rows = stdout.split('\n').flatMap((line) => {
       const cells = line.split('|').map((cell) => cell.trim());
-      return /^(none|module|unsampled|sampled|observed)$/.test(cells[1] ?? '') ? [{ configuration: cells[1], micros: Number(cells[2]), kilobytes: Number(cells[5]) }] : [];
+      return /^(none|module|unsampled|sampled|continued|observed)$/.test(cells[1] ?? '') ? [{ configuration: cells[1], micros: Number(cells[2]), kilobytes: Number(cells[5]) }] : [];
     });
-    expect(rows.map((row) => row.configuration)).toEqual(['none', 'module', 'unsampled', 'sampled', 'observed']);
+    expect(rows.map((row) => row.configuration)).toEqual(['none', 'module', 'unsampled', 'sampled', 'continued', 'observed']);
     const [none, ...others] = rows;
     expect(none.kilobytes).toBeGreaterThan(0);
     // Each configuration does more than the stand-in app alone, and allocates more: recording a span most of all.

@@ -68,7 +68,8 @@ export function startServerSpan(
   capturedHeaders: readonly string[] = [],
   samplerReadsAttributes = true,
 ): ServerSpan {
-  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  // The caller's span context (`traceparent`) and baggage chain onto the request's context too.
+  const parent = propagation.extract(RequestContext.over(ROOT_CONTEXT), request.headers);
   const method = httpMethodOf(request.method);
   const tracer = libraryTracer();
   let span: Span;
@@ -79,7 +80,7 @@ export function startServerSpan(
     if (span.isRecording()) span.setAttributes(requestAttributes(request, method, path, capturedHeaders));
   }
   const rpcMetadata = new ServerRpcMetadata(span);
-  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(RequestContext.over(parent), span), rpcMetadata));
+  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(parent, span), rpcMetadata));
 }
 
 /** The request's attributes known before its handler runs (and the headers sampling rules read). */
