@@ -58,7 +58,13 @@ export class RequestObservation {
 
   /** Tells the observers the request arrived, and ends the observation on `'close'`. */
   start(): void {
-    for (const observer of this.observers) this.guard(() => observer.start?.(this.request));
+    for (const observer of this.observers) {
+      try {
+        observer.start?.(this.request);
+      } catch (error) {
+        this.context.onObserverError(error);
+      }
+    }
     const response = this.response as ObservingResponse;
     response[OBSERVATION] = this;
     response.on('close', endObservation);
@@ -68,7 +74,15 @@ export class RequestObservation {
     if (this.ended) return;
     this.ended = true;
     const completed = this.complete();
-    for (const observer of this.observers) this.guard(() => observer.end(completed));
+    // An observer runs in an event listener: a throw there would crash the process. The
+    // try blocks are written out, not a helper taking a closure per observer and request.
+    for (const observer of this.observers) {
+      try {
+        observer.end(completed);
+      } catch (error) {
+        this.context.onObserverError(error);
+      }
+    }
   }
 
   private complete(): CompletedRequest {
@@ -99,15 +113,6 @@ export class RequestObservation {
       span?.spanContext(),
       trackingId,
     );
-  }
-
-  // An observer runs in an event listener: a throw there would crash the process.
-  private guard(run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      this.context.onObserverError(error);
-    }
   }
 }
 
