@@ -11,10 +11,11 @@
 //   continued  sampled, each request continuing its caller's trace (a `traceparent` header)
 //   observed   sampled, and the HTTP metrics and the access log observe each request (the
 //              lines go to a destination that counts them: the file write is not timed)
-//   node bench/request-pipeline.js                     (after npm run build)
-//   BENCH_BASELINE_DIR=/tmp/before node bench/request-pipeline.js
+// Each row reports µs and KB allocated per request. Run, after `npm run build`:
+//   node bench/request-pipeline.js
+//   BENCH_BASELINE_DIR=/tmp/before node bench/request-pipeline.js     (adds `baseline:` rows:
+//                                          the same configurations on another checkout's build)
 //   CONFIGURATIONS=sampled,observed ROUNDS=10 REQUESTS=500000 node bench/request-pipeline.js
-// The second form adds `baseline:` rows: the same configurations on another checkout's build.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { EventEmitter } = require('node:events');
@@ -71,15 +72,16 @@ const lines = {
   },
 };
 
-/** The observers the module would give an app with metrics and the access log on. */
+/** The observers the module gives an app with metrics and the access log on: its own provider's factory. */
 function observersOf(configuration, options, dist) {
   if (configuration !== 'observed') return [];
   const { Registry } = require('prom-client');
   const { MetricFactory } = dist('metrics/metric-factory');
-  const { HttpMetrics } = dist('metrics/http-metrics');
-  const { AccessLog } = dist('logging/access-log');
   const { createTelemetryLogger } = dist('logging/logger.factory');
-  return [new HttpMetrics(new MetricFactory(new Registry(), options.metrics.maxLabelValues)), new AccessLog(createTelemetryLogger(options).logger, options.logging)];
+  const { httpObserversProvider } = dist('http/http-observers.provider');
+  const observers = httpObserversProvider.useFactory(options, new MetricFactory(new Registry(), options.metrics.maxLabelValues), createTelemetryLogger(options));
+  if (observers.length !== 2) throw new Error(`observed: ${observers.length} observers, expected the HTTP metrics and the access log`);
+  return observers;
 }
 
 function child(configuration, libraryDir) {
