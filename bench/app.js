@@ -56,10 +56,21 @@ Module({
   providers: features.interceptor ? [{ provide: APP_INTERCEPTOR, useClass: NoopInterceptor }] : [],
 })(AppModule);
 
+// Time the main thread spent paused in garbage collection, young and full, for the harness.
+const { PerformanceObserver, constants: perfConstants } = require('node:perf_hooks');
+const gcPauses = { youngMs: 0, fullMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) gcPauses.youngMs += entry.duration;
+    else gcPauses.fullMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 // Lets a profiler (--cpu-prof) write its file: a plain exit, no shutdown hooks.
 process.on('SIGUSR2', () => process.exit(0));
 // The soak benchmark asks for the heap after a full GC (node --expose-gc).
 process.on('message', (message) => {
+  if (message === 'gc') return process.send({ gc: { ...gcPauses } });
   if (message !== 'memory' && message !== 'heap-snapshot') return;
   global.gc?.();
   const snapshot = message === 'heap-snapshot' ? require('node:v8').writeHeapSnapshot() : undefined;

@@ -72,10 +72,25 @@ function appOf(modeWord) {
   return { mode: modeWord.slice('baseline:'.length), appDir: path.join(path.resolve(baseline), 'bench') };
 }
 
-/** The server's own pid (under taskset the child is taskset's exec, the same process). */
+/** User and system CPU of the server's own pid, in µs (under taskset the child is taskset's exec, the same process). */
 function cpuMicros(pid) {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  return { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 };
+}
+
+/** The app's main-thread GC pauses so far (bench/app.js keeps them), in ms; NaN from a bench app that does not count them (an older baseline). */
+function gcPauses(child) {
+  return new Promise((resolve) => {
+    const done = (pauses) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(pauses);
+    };
+    const onMessage = (message) => message?.gc && done(message.gc);
+    const timer = setTimeout(() => done({ youngMs: NaN, fullMs: NaN }), 2000);
+    child.on('message', onMessage);
+    child.send('gc');
+  });
 }
 
 function rssMb(pid) {
@@ -96,8 +111,10 @@ async function measure(label, port, sink) {
   const url = `http://127.0.0.1:${port}/api/v1/items/42`;
   const warm = WARMUP > 0 ? await autocannon({ url, connections: CONNECTIONS, duration: WARMUP }) : { requests: { total: 0, sent: 0 }, non2xx: 0, errors: 0 };
   const cpuBefore = cpuMicros(child.pid);
+  const gcBefore = await gcPauses(child);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
-  const cpu = cpuMicros(child.pid) - cpuBefore;
+  const cpuAfter = cpuMicros(child.pid);
+  const gcAfter = await gcPauses(child);
   const rss = rssMb(child.pid);
   // SIGTERM: the app closes, flushing its spans and log lines, before it is counted.
   child.kill('SIGTERM');
@@ -126,7 +143,12 @@ async function measure(label, port, sink) {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    cpuPerRequest: cpu / result.requests.total,
+    cpuPerRequest: (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / result.requests.total,
+    // The kernel's share includes the wake-ups of the load generator on the other core (BENCHMARKS.md).
+    systemPerRequest: (cpuAfter.system - cpuBefore.system) / result.requests.total,
+    // GC pauses of the main thread per request (young: scavenges; full: mark-compact), in µs.
+    youngGcPerRequest: ((gcAfter.youngMs - gcBefore.youngMs) * 1000) / result.requests.total,
+    fullGcPerRequest: ((gcAfter.fullMs - gcBefore.fullMs) * 1000) / result.requests.total,
     rssMb: rss,
     served,
     spansPerRequest: spans / served,
@@ -151,7 +173,7 @@ async function measure(label, port, sink) {
       rows[mode].push(row);
       const appMode = appOf(mode.split(' ')[0]).mode;
       const checks = [TRACED.has(appMode) ? `${row.spansPerRequest.toFixed(2)} spans/req` : '', LOGGED.has(appMode) ? `${row.accessLines} access lines` : ''].filter(Boolean).join(', ');
-      console.log(`round ${round} ${mode.padEnd(10)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  RSS ${row.rssMb.toFixed(0)} MB  ${row.served} served${checks ? `, ${checks}` : ''}`);
+      console.log(`round ${round} ${mode.padEnd(10)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  ${row.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req (${row.systemPerRequest.toFixed(0)} system, GC pauses ${row.youngGcPerRequest.toFixed(1)} young + ${row.fullGcPerRequest.toFixed(1)} full)  RSS ${row.rssMb.toFixed(0)} MB  ${row.served} served${checks ? `, ${checks}` : ''}`);
     }
   }
   const base = MODES[0];
@@ -159,8 +181,8 @@ async function measure(label, port, sink) {
   const baseP99 = median(rows[base].map((r) => r.p99));
   const baseCpu = median(rows[base].map((r) => r.cpuPerRequest));
   console.log(`\nmedians (Node ${process.version}, ${os.cpus()[0].model}):\n`);
-  console.log('| configuration | req/s | ratio | paired ratio | paired range | p50 ms | p99 ms | p99 ratio | µs CPU/req | +µs vs ' + base + ' | RSS MB |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| configuration | req/s | ratio | paired ratio | paired range | p50 ms | p99 ms | p99 ratio | µs CPU/req | +µs vs ' + base + ' | RSS MB | µs system/req | µs GC pause/req (young + full) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const mode of MODES) {
     const m = (key) => median(rows[mode].map((r) => r[key]));
     // Each round's ratio to the same round's base, run minutes apart at most: the machine's
@@ -170,7 +192,7 @@ async function measure(label, port, sink) {
     // The lowest and highest of the rounds' ratios: a difference between two configurations
     // that is smaller than their ranges is not one this run can show.
     const range = `${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`;
-    console.log(`| ${mode} | ${m('rps').toFixed(0)} | ${(m('rps') / baseRps).toFixed(3)} | ${paired.toFixed(3)} | ${range} | ${m('p50')} | ${m('p99')} | ${(m('p99') / baseP99).toFixed(2)} | ${m('cpuPerRequest').toFixed(0)} | ${(m('cpuPerRequest') - baseCpu).toFixed(0)} | ${m('rssMb').toFixed(0)} |`);
+    console.log(`| ${mode} | ${m('rps').toFixed(0)} | ${(m('rps') / baseRps).toFixed(3)} | ${paired.toFixed(3)} | ${range} | ${m('p50')} | ${m('p99')} | ${(m('p99') / baseP99).toFixed(2)} | ${m('cpuPerRequest').toFixed(0)} | ${(m('cpuPerRequest') - baseCpu).toFixed(0)} | ${m('rssMb').toFixed(0)} | ${m('systemPerRequest').toFixed(0)} | ${m('youngGcPerRequest').toFixed(1)} + ${m('fullGcPerRequest').toFixed(1)} |`);
   }
   console.log(`\nverified: every traced request's SERVER span reached the sink, every logged request wrote one access line`);
   sink.stop();

@@ -15,7 +15,7 @@ describe('npm run bench (harness smoke test)', () => {
     const rows = stdout.split('\n').filter((line) => /^\| (bare|full) \|/.test(line));
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      const [, mode, rps, ratio, paired, range, p50, p99, , cpu] = row.split('|').map((cell) => cell.trim());
+      const [, mode, rps, ratio, paired, range, p50, p99, , cpu, , , system, gcPauses] = row.split('|').map((cell) => cell.trim());
       expect(Number(rps)).toBeGreaterThan(0);
       expect(Number(ratio)).toBeGreaterThan(0);
       // The paired ratio is the median of the rounds' ratios, inside their range; bare's is 1 in every round.
@@ -25,6 +25,11 @@ describe('npm run bench (harness smoke test)', () => {
       if (mode === 'bare') expect(range).toBe('1.000-1.000');
       expect(Number(p99)).toBeGreaterThanOrEqual(Number(p50));
       expect(Number(cpu)).toBeGreaterThan(0);
+      expect(Number(system)).toBeLessThanOrEqual(Number(cpu));
+      // Young and full GC pauses per request, counted by the app itself.
+      const [young, full] = gcPauses.split(' + ').map(Number);
+      expect(young).toBeGreaterThan(0);
+      expect(full).toBeGreaterThanOrEqual(0);
     }
     expect(stdout).toMatch(/round 1 full .* \d+ served, 1\.0\d spans\/req, \d+ access lines/);
     // The second round starts one configuration further down the list.
