@@ -1,31 +1,50 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate, type OTLPExporterNodeConfigBase } from '@opentelemetry/otlp-exporter-base/node-http';
-import { TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
+import { TraceExporterMetricsHelper, type IExportTraceServiceResponse, type IExporterMetricsHelper, type ISerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { EncodedSpanBatchSerializer, type EncodedSpanBatch } from './encoded-span-batch';
 import { OtlpTraceEncoder } from './otlp-trace-encoder';
 
 // The exporter's self-observability component type, as the OTLP/HTTP span exporter names itself.
 const COMPONENT_TYPE = 'otlp_http_span_exporter';
 
+type ExporterConfig = OTLPExporterNodeConfigBase & { selfObsMeterProvider?: MeterProvider };
+
 /**
- * OTLP/HTTP protobuf span export: `@opentelemetry/exporter-trace-otlp-proto`'s
- * OTLPTraceExporter, built the way it builds itself (the same HTTP transport, retries,
- * `OTEL_EXPORTER_OTLP_*` variables, compression, timeouts and concurrency limit), with
- * the library's OtlpTraceEncoder in place of its serializer: the same bytes, in about a
- * third of the CPU per span (`npm run bench:otlp-encoder`).
+ * The OTLP/HTTP transport `@opentelemetry/exporter-trace-otlp-proto` builds for itself (the
+ * same retries, `OTEL_EXPORTER_OTLP_*` variables, compression, timeouts and concurrency
+ * limit), around a serializer of the library's.
+ */
+function otlpHttpDelegate<T>(config: ExporterConfig, serializer: ISerializer<T, IExportTraceServiceResponse>, metricsHelper: IExporterMetricsHelper<T>) {
+  return createOtlpHttpExportDelegate(
+    convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
+    serializer,
+    COMPONENT_TYPE,
+    metricsHelper,
+    config.selfObsMeterProvider,
+  );
+}
+
+/**
+ * OTLP/HTTP protobuf span export of finished spans: the peer's OTLPTraceExporter with the
+ * library's OtlpTraceEncoder in place of its serializer: the same bytes, in about a third
+ * of the CPU per span (`npm run bench:otlp-encoder`). For exports one span at a time
+ * (`batch: false`); batches go through OtlpEncodedSpanExporter.
  * @internal
  */
 export class OtlpProtobufTraceExporter extends OTLPExporterBase<ReadableSpan[]> implements SpanExporter {
-  constructor(config: OTLPExporterNodeConfigBase & { selfObsMeterProvider?: MeterProvider } = {}) {
-    super(
-      createOtlpHttpExportDelegate(
-        convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
-        new OtlpTraceEncoder(),
-        COMPONENT_TYPE,
-        TraceExporterMetricsHelper,
-        config.selfObsMeterProvider,
-      ),
-    );
+  constructor(config: ExporterConfig = {}) {
+    super(otlpHttpDelegate(config, new OtlpTraceEncoder(), TraceExporterMetricsHelper));
+  }
+}
+
+/**
+ * OTLP/HTTP protobuf export of spans the EncodingBatchSpanProcessor encoded as they ended.
+ * @internal
+ */
+export class OtlpEncodedSpanExporter extends OTLPExporterBase<EncodedSpanBatch> {
+  constructor(config: ExporterConfig = {}) {
+    super(otlpHttpDelegate(config, new EncodedSpanBatchSerializer(), { name: 'span', countItems: (batch) => batch.count }));
   }
 }

@@ -77,6 +77,13 @@ export class ProtobufWriter {
     this.pos += value.length;
   }
 
+  /** Bytes already encoded elsewhere (spans encoded as they ended), copied as they are. */
+  raw(source: Uint8Array, start: number, end: number): void {
+    this.ensure(end - start);
+    this.buffer.set(source.subarray(start, end), this.pos);
+    this.pos += end - start;
+  }
+
   /** A lowercase or uppercase hex id as its bytes (trace and span ids). */
   hex(value: string): void {
     const length = value.length >>> 1;

@@ -12,8 +12,10 @@ const VARINT = 0;
 const FIXED64 = 1;
 const FIXED32 = 5;
 
-type Resource = ReadableSpan['resource'];
-type Scope = ReadableSpan['instrumentationScope'];
+/** @internal */
+export type Resource = ReadableSpan['resource'];
+/** @internal */
+export type Scope = ReadableSpan['instrumentationScope'];
 
 /**
  * Encodes an OTLP `ExportTraceServiceRequest` (protobuf) from finished spans: the same
@@ -27,33 +29,47 @@ export class OtlpTraceEncoder implements ISerializer<ReadableSpan[], IExportTrac
   private readonly writer = new ProtobufWriter();
 
   serializeRequest(spans: ReadableSpan[]): Uint8Array {
-    const writer = this.writer;
-    for (const [resource, scopes] of groupByResourceAndScope(spans)) {
-      writer.tag(1, LENGTH_DELIMITED);
-      const resourceSpans = writer.startMessage();
-      writeResource(writer, resource);
-      for (const [scope, scopeSpans] of scopes) {
-        writer.tag(2, LENGTH_DELIMITED);
-        const scopeMessage = writer.startMessage();
-        writeScope(writer, scope);
-        for (const span of scopeSpans) writeSpan(writer, span);
-        if (scope.schemaUrl) {
-          writer.tag(3, LENGTH_DELIMITED);
-          writer.string(scope.schemaUrl);
-        }
-        writer.finishMessage(scopeMessage);
-      }
-      if (resource.schemaUrl) {
-        writer.tag(3, LENGTH_DELIMITED);
-        writer.string(resource.schemaUrl);
-      }
-      writer.finishMessage(resourceSpans);
-    }
-    return writer.finish();
+    writeExportRequest(this.writer, groupByResourceAndScope(spans), (writer, scopeSpans) => {
+      for (const span of scopeSpans) writeSpan(writer, span);
+    });
+    return this.writer.finish();
   }
 
   deserializeResponse(data: Uint8Array): IExportTraceServiceResponse {
     return ProtobufTraceSerializer.deserializeResponse(data);
+  }
+}
+
+/**
+ * An `ExportTraceServiceRequest`'s fields: one ResourceSpans per resource, one ScopeSpans
+ * per scope in it, whose spans `writeSpans` writes (spans, or spans encoded already).
+ * @internal
+ */
+export function writeExportRequest<T>(
+  writer: ProtobufWriter,
+  groups: ReadonlyMap<Resource, ReadonlyMap<Scope, T>>,
+  writeSpans: (writer: ProtobufWriter, spans: T) => void,
+): void {
+  for (const [resource, scopes] of groups) {
+    writer.tag(1, LENGTH_DELIMITED);
+    const resourceSpans = writer.startMessage();
+    writeResource(writer, resource);
+    for (const [scope, scopeSpans] of scopes) {
+      writer.tag(2, LENGTH_DELIMITED);
+      const scopeMessage = writer.startMessage();
+      writeScope(writer, scope);
+      writeSpans(writer, scopeSpans);
+      if (scope.schemaUrl) {
+        writer.tag(3, LENGTH_DELIMITED);
+        writer.string(scope.schemaUrl);
+      }
+      writer.finishMessage(scopeMessage);
+    }
+    if (resource.schemaUrl) {
+      writer.tag(3, LENGTH_DELIMITED);
+      writer.string(resource.schemaUrl);
+    }
+    writer.finishMessage(resourceSpans);
   }
 }
 
@@ -96,7 +112,8 @@ function writeScope(writer: ProtobufWriter, scope: Scope & { attributes?: Record
   writer.finishMessage(start);
 }
 
-function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
+/** One span as a ScopeSpans' `spans` field (tag, length and message). @internal */
+export function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
   writer.tag(2, LENGTH_DELIMITED);
   const start = writer.startMessage();
   const spanContext = span.spanContext();

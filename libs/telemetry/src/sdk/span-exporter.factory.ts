@@ -2,7 +2,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ConsoleJsonSpanExporter } from './console-json-span-exporter';
 import type { OtlpProtocol } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
-import type { OtlpProtobufTraceExporter } from './otlp-protobuf-trace-exporter';
+import type { OtlpEncodedSpanExporter } from './otlp-protobuf-trace-exporter';
 import { requireOptionalPeer } from './optional-peer';
 
 type OtlpExporterClass<T = SpanExporter> = new (config: { url?: string }) => T;
@@ -38,21 +38,40 @@ export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | 
       // JSON lines on stderr: stdout is the app's log lines.
       return new ConsoleJsonSpanExporter();
     case 'otlp': {
-      const packageName = OTLP_EXPORTER_PACKAGES[options.otlpProtocol];
-      const { OTLPTraceExporter } = requireOptionalPeer<{ OTLPTraceExporter: OtlpExporterClass }>(
-        packageName,
-        `OTLP export over ${options.otlpProtocol}`,
-      );
-      const config = options.otlpTracesUrl ? { url: options.otlpTracesUrl } : {};
-      if (options.otlpProtocol !== 'http/protobuf') return new OTLPTraceExporter(config);
+      const config = otlpConfigOf(options);
+      if (options.otlpProtocol !== 'http/protobuf') return new (otlpPeerOf(options).OTLPTraceExporter)(config);
       // protobuf: the peer's transport with a faster encoder of the same bytes. The peer stays
       // required, as documented, though its own class goes unused. Loaded here, like the peer:
       // an app that does not export never loads OTLP code.
+      otlpPeerOf(options);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const exporter = require('./otlp-protobuf-trace-exporter') as { OtlpProtobufTraceExporter: typeof OtlpProtobufTraceExporter };
+      const exporter = require('./otlp-protobuf-trace-exporter') as typeof import('./otlp-protobuf-trace-exporter');
       return new exporter.OtlpProtobufTraceExporter(config);
     }
   }
+}
+
+/**
+ * The exporter of spans encoded as they end (EncodingBatchSpanProcessor), for the default
+ * path: batched OTLP/HTTP protobuf to the library's own exporter. Undefined elsewhere (a
+ * custom exporter, another protocol, no export, no batching), where the SDK's processors run.
+ * @internal
+ */
+export function createEncodedSpanExporter(options: ResolvedSdkOptions): OtlpEncodedSpanExporter | undefined {
+  if (options.spanExporter || options.traceExporter !== 'otlp' || options.otlpProtocol !== 'http/protobuf' || !options.batch) return undefined;
+  otlpPeerOf(options);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exporter = require('./otlp-protobuf-trace-exporter') as typeof import('./otlp-protobuf-trace-exporter');
+  return new exporter.OtlpEncodedSpanExporter(otlpConfigOf(options));
+}
+
+/** The chosen transport's peer package, required (with a message naming it when it is missing). */
+function otlpPeerOf(options: ResolvedSdkOptions): { OTLPTraceExporter: OtlpExporterClass } {
+  return requireOptionalPeer<{ OTLPTraceExporter: OtlpExporterClass }>(OTLP_EXPORTER_PACKAGES[options.otlpProtocol], `OTLP export over ${options.otlpProtocol}`);
+}
+
+function otlpConfigOf(options: ResolvedSdkOptions): { url?: string } {
+  return options.otlpTracesUrl ? { url: options.otlpTracesUrl } : {};
 }
 
 /**

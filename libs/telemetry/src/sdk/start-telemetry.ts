@@ -24,7 +24,7 @@ import { resolveSdkOptions } from '../options/sdk-options.resolver';
 import { createInstrumentations } from './instrumentations.factory';
 import { createSampler } from './rule-based.sampler';
 import { StrictTraceContextPropagator } from '../propagation/strict-trace-context.propagator';
-import { createLogRecordExporter, createSpanExporter } from './span-exporter.factory';
+import { createEncodedSpanExporter, createLogRecordExporter, createSpanExporter } from './span-exporter.factory';
 import { SpanExportMonitor } from './span-export-monitor';
 import { withDeadline } from './with-deadline';
 import type { TelemetryRuntime } from './telemetry-runtime';
@@ -142,6 +142,16 @@ async function stop(
 }
 
 function createSpanProcessor(options: ResolvedSdkOptions): { spanProcessor: SpanProcessor; exportMonitor?: SpanExportMonitor } {
+  const encodedExporter = createEncodedSpanExporter(options);
+  if (encodedExporter) {
+    // Spans encoded as they end, so none outlives its request waiting for its batch (EncodingBatchSpanProcessor).
+    // Loaded here, like the exporter: an app that does not export never loads OTLP code.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { EncodingBatchSpanProcessor } = require('./encoding-batch-span-processor') as typeof import('./encoding-batch-span-processor');
+    const exportMonitor = new SpanExportMonitor(options.otlpTracesUrl ?? options.traceExporter, options.exportErrorLogIntervalMillis);
+    const spanProcessor = new EncodingBatchSpanProcessor(encodedExporter, { ...options.batchOptions, selfObsMeterProvider: exportMonitor.meterProvider });
+    return { spanProcessor, exportMonitor };
+  }
   const exporter = createSpanExporter(options);
   // Without an exporter spans are still created, so every request has a trace id to
   // return and propagate; they are simply not sent anywhere.
