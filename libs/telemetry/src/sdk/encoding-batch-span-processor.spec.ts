@@ -2,7 +2,9 @@ import { context, createContextKey, ROOT_CONTEXT, trace, TraceFlags } from '@ope
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, isTracingSuppressed, setGlobalErrorHandler, loggingErrorHandler, type ExportResult } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, InMemorySpanExporter, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { variedSpans } from '@test/finished-spans';
 import { EncodedSpanBatchSerializer, type EncodedSpanBatch } from './encoded-span-batch';
 import { EncodingBatchSpanProcessor, type EncodedSpanBatchExporter } from './encoding-batch-span-processor';
@@ -119,6 +121,31 @@ describe('EncodingBatchSpanProcessor', () => {
     for (const answer of answers) answer({ code: ExportResultCode.SUCCESS });
     await flushed;
     expect(monitor.stats()).toMatchObject({ queued: 0, exported: 7 });
+  });
+
+  it("should let a span be collected once it ended, while its batch waits (the SDK's BatchSpanProcessor holds it)", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    /** Whether the span of a request ended into `processor` is still alive after a full GC, its batch not sent yet. */
+    const survives = async (processor: SpanProcessor): Promise<boolean> => {
+      const provider = new TracerProvider({ spanProcessors: [processor] });
+      const ref = (() => {
+        const span = provider.getTracer('test').startSpan('GET /items/:id', { attributes: { 'url.path': '/items/1' } });
+        span.end();
+        return new WeakRef(span);
+      })();
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      const alive = ref.deref() !== undefined;
+      await provider.shutdown();
+      return alive;
+    };
+    const waiting = { scheduledDelayMillis: 60_000, maxExportBatchSize: 512 };
+    expect(await survives(new BatchSpanProcessor({ exporter: new InMemorySpanExporter(), ...waiting }))).toBe(true);
+    const exporter = new RecordingExporter();
+    expect(await survives(new EncodingBatchSpanProcessor(exporter, waiting))).toBe(false);
+    // It was exported all the same, at shutdown.
+    expect(exporter.requests).toHaveLength(1);
   });
 
   it('should count the spans of a failed export, report the error, and reject a flush', async () => {
