@@ -156,6 +156,24 @@ describe('EncodingBatchSpanProcessor', () => {
     expect(monitor.stats()).toMatchObject({ failed: 3, exported: 0, queued: 0 });
   });
 
+  it('should count the batch of an exporter that throws as failed, and export the next batch', async () => {
+    let calls = 0;
+    const throwing = new RecordingExporter((done) => {
+      if (++calls === 1) throw new Error('serializer broke');
+      done({ code: ExportResultCode.SUCCESS });
+    });
+    const { processor, monitor } = setUp(throwing, { maxExportBatchSize: 2 });
+    const spans = collectSampled(4);
+    const errors: unknown[] = [];
+    setGlobalErrorHandler((error) => errors.push(error));
+    for (const span of spans) processor.onEnd(span);
+    await processor.forceFlush();
+    // The failed export in the background is reported once its promise chain settles.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors.map(String)).toEqual(['Error: serializer broke']);
+    expect(monitor.stats()).toMatchObject({ failed: 2, exported: 2, queued: 0 });
+  });
+
   it('should report a span it cannot encode instead of throwing into span.end(), and export the others', async () => {
     const exporter = new RecordingExporter();
     const { processor } = setUp(exporter);

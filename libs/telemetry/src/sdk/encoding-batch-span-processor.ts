@@ -148,18 +148,26 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
     if (batch === undefined) return Promise.resolve();
     this.queued -= batch.count;
     return new Promise<void>((resolve, reject) => {
-      const timeout = setTimeout(() => reject(new Error('Timeout')), this.exportTimeoutMillis);
-      // The export's own HTTP request is not traced, and inherits no request's context.
-      context.with(suppressTracing(ROOT_CONTEXT), () =>
-        this.exporter.export(batch, (result) => {
-          clearTimeout(timeout);
-          this.metrics.finished(batch.count, result.error);
-          batch.clear();
-          this.spare ??= batch;
-          if (result.code === ExportResultCode.SUCCESS) resolve();
-          else reject(result.error ?? new Error('EncodingBatchSpanProcessor: span export failed'));
-        }),
-      );
+      // The exporter's own timeout answers first; this one only ends an export that never answers.
+      const timeout = setTimeout(() => reject(new Error('Timeout')), this.exportTimeoutMillis).unref();
+      let answered = false;
+      const done = (result: ExportResult): void => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timeout);
+        this.metrics.finished(batch.count, result.error);
+        batch.clear();
+        this.spare ??= batch;
+        if (result.code === ExportResultCode.SUCCESS) resolve();
+        else reject(result.error ?? new Error('EncodingBatchSpanProcessor: span export failed'));
+      };
+      try {
+        // The export's own HTTP request is not traced, and inherits no request's context.
+        context.with(suppressTracing(ROOT_CONTEXT), () => this.exporter.export(batch, done));
+      } catch (error) {
+        // An exporter that throws loses the batch like a failed export, counted as one.
+        done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      }
     });
   }
 
