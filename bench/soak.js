@@ -2,11 +2,14 @@
 // Soak: one million requests (BENCH_SOAK_REQUESTS) against the app with full telemetry
 // (100 % sampling, OTLP export to the sink, metrics, access log to a file). Prints RSS at
 // the start and the end and the heap after a full GC, and fails when the heap after GC
-// grew by 50 MB or more: telemetry must not keep anything per request.
+// grew by 50 MB or more: telemetry must not keep anything per request. It also fails when
+// a request's SERVER span did not reach the sink or its access line is missing: a soak
+// that drops telemetry under load cannot pass.
 //   npm run bench:soak
 'use strict';
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
+const readline = require('node:readline');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
@@ -24,6 +27,13 @@ function forkReady(file, args, options) {
   });
 }
 
+/** Access lines in the log file, read as a stream: a million of them is more than one string holds. */
+async function countAccessLines(file) {
+  let count = 0;
+  for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) if (line.includes('"request":{"method"')) count += 1;
+  return count;
+}
+
 (async () => {
   const { child: sink, message: { url: endpoint } } = await forkReady(path.join(__dirname, 'otlp-sink.js'), [], { stdio: 'inherit' });
   const logFile = path.join(os.tmpdir(), 'bench-soak.log');
@@ -38,7 +48,7 @@ function forkReady(file, args, options) {
     app.send('memory');
   });
   const url = 'http://127.0.0.1:18081/api/v1/items/42';
-  await autocannon({ url, connections: CONNECTIONS, amount: 20_000 }); // warm-up: JIT, pools, first series
+  const warm = await autocannon({ url, connections: CONNECTIONS, amount: 20_000 }); // warm-up: JIT, pools, first series
   const start = await memory();
   console.log(`start: RSS ${mb(start.rss).toFixed(1)} MB, heap after GC ${mb(start.heapUsed).toFixed(1)} MB`);
   const started = Date.now();
@@ -50,8 +60,16 @@ function forkReady(file, args, options) {
   console.log(`growth: RSS ${mb(end.rss - start.rss).toFixed(1)} MB, heap after GC ${growth.toFixed(1)} MB (limit ${LIMIT_MB} MB)`);
   app.kill('SIGTERM');
   await new Promise((resolve) => app.once('exit', resolve));
+  // Every request was answered and read (`amount`), and the app flushed its spans and lines on SIGTERM.
+  const served = warm.requests.total + result.requests.total;
+  const { serverSpans } = await new Promise((resolve) => {
+    sink.once('message', resolve);
+    sink.send('stats');
+  });
+  const accessLines = await countAccessLines(logFile);
+  console.log(`telemetry: ${serverSpans} SERVER spans received and ${accessLines} access lines written, for ${served} requests`);
   sink.send('stop');
-  if (growth >= LIMIT_MB || result.non2xx + result.errors > 0) process.exit(1);
+  if (growth >= LIMIT_MB || result.non2xx + result.errors > 0 || serverSpans !== served || accessLines !== served) process.exit(1);
 })().catch((error) => {
   console.error(error);
   process.exit(1);
