@@ -13,11 +13,11 @@
 // It checks the work was done: with 100 % sampling the sink must receive one SERVER span
 // per request served, and the log file one access line per request.
 'use strict';
-const { fork, execFileSync, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { TRACED, LOGGED, pinning, runOnLoadCore, startSink, startApp, appOf, checksTelemetry, cpuMicros, gcPauses, rssMb, countAccessLines } = require('./http-harness');
 const median = require('./median');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
@@ -26,82 +26,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PORT = Number(process.env.BENCH_PORT ?? 18080);
 const MODES = (process.env.BENCH_MODES ?? 'bare;full;tracing;metrics;logs').split(';').map((m) => m.trim()).filter(Boolean);
-const TRACED = new Set(['full', 'tracing']);
-const LOGGED = new Set(['full', 'logs']);
-const SERVER_CPU = '0';
-const LOAD_CPU = '1';
 
-// Decided once, before re-running pinned: a pinned process sees one core.
-const canPin = process.env.BENCH_PINNED === '1' || (os.availableParallelism() >= 2 && spawnSync('taskset', ['-c', LOAD_CPU, 'true']).status === 0);
-if (canPin && process.env.BENCH_PINNED !== '1') {
-  // Re-run this process on the load core: autocannon and the sink stay off the server's core.
-  const child = spawnSync('taskset', ['-c', LOAD_CPU, process.execPath, __filename], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
-  process.exit(child.status ?? 1);
-}
-
-function startSink() {
-  const child = fork(path.join(__dirname, 'otlp-sink.js'), [], { stdio: 'inherit' });
-  const next = () => new Promise((resolve) => child.once('message', resolve));
-  return next().then(({ url }) => ({ url, stats: () => (child.send('stats'), next()), stop: () => child.send('stop') }));
-}
-
-function startApp(label, port, endpoint, logFile) {
-  const [modeWord, ...options] = label.split(' ');
-  // Words starting with `--` are flags for Node (the same app under another V8 setting), the rest telemetry options.
-  const nodeFlags = options.filter((word) => word.startsWith('--'));
-  const telemetryOptions = options.filter((word) => !word.startsWith('--')).join(' ');
-  const { mode, appDir } = appOf(modeWord);
-  const args = [...nodeFlags, path.join(appDir, 'app.js'), mode, String(port), endpoint, telemetryOptions];
-  const command = canPin ? 'taskset' : process.execPath;
-  const commandArgs = canPin ? ['-c', SERVER_CPU, process.execPath, ...args] : args;
-  // Lines go to a file, as a log shipper reads them, never to a terminal that sets the pace.
-  const out = fs.openSync(logFile, 'w');
-  const child = require('node:child_process').spawn(command, commandArgs, { stdio: ['ignore', out, 'inherit', 'ipc'] });
-  fs.closeSync(out);
-  return new Promise((resolve, reject) => {
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`${label}: app exited with ${code}`)));
-  });
-}
-
-/** The mode of a label's first word, and the directory of the bench app that runs it (`baseline:` another checkout's). */
-function appOf(modeWord) {
-  if (!modeWord.startsWith('baseline:')) return { mode: modeWord, appDir: __dirname };
-  const baseline = process.env.BENCH_BASELINE_DIR;
-  if (!baseline) throw new Error(`${modeWord}: set BENCH_BASELINE_DIR to the checkout (built, with node_modules) to compare with`);
-  return { mode: modeWord.slice('baseline:'.length), appDir: path.join(path.resolve(baseline), 'bench') };
-}
-
-/** User and system CPU of the server's own pid, in µs (under taskset the child is taskset's exec, the same process). */
-function cpuMicros(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 };
-}
-
-/** The app's main-thread GC pauses so far (bench/app.js keeps them), in ms; NaN from a bench app that does not count them (an older baseline). */
-function gcPauses(child) {
-  return new Promise((resolve) => {
-    const done = (pauses) => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(pauses);
-    };
-    const onMessage = (message) => message?.gc && done(message.gc);
-    const timer = setTimeout(() => done({ youngMs: NaN, fullMs: NaN }), 2000);
-    child.on('message', onMessage);
-    child.send('gc');
-  });
-}
-
-function rssMb(pid) {
-  return Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
-}
-
-function countAccessLines(file) {
-  let count = 0;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (line.includes('"request":{"method"')) count += 1;
-  return count;
-}
+runOnLoadCore(__filename);
 
 async function measure(label, port, sink) {
   const { mode } = appOf(label.split(' ')[0]);
@@ -131,8 +57,8 @@ async function measure(label, port, sink) {
   const spans = after.spans - before.spans;
   const accessLines = countAccessLines(logFile);
   const accounted = (count) => count >= served && count <= sent;
-  // Options may turn a feature down (a sampling ratio, no access log): only the defaults are checked (Node flags change no option).
-  const checked = label.split(' ').every((word, index) => index === 0 || word.startsWith('--'));
+  // Options may turn a feature down (a sampling ratio, no access log): only the defaults are checked.
+  const checked = checksTelemetry(label);
   if (checked && TRACED.has(mode) && !accounted(serverSpans)) {
     throw new Error(`${label}: ${served} responses read (${sent} requests sent) but ${serverSpans} server spans received: telemetry was dropped`);
   }
@@ -162,7 +88,7 @@ async function measure(label, port, sink) {
   const sink = await startSink();
   const rows = Object.fromEntries(MODES.map((mode) => [mode, []]));
   console.log(`${ROUNDS} rounds × ${MODES.length} configurations, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s each; ` +
-    (canPin ? `server on CPU ${SERVER_CPU}, load and sink on CPU ${LOAD_CPU}` : 'not pinned (taskset or a second core missing)'));
+    pinning());
   for (let round = 1; round <= ROUNDS; round++) {
     // Each round starts one configuration further down the list: no configuration always runs
     // right after the same one (the OTLP sink's decoding, a cooling machine), so a cost tied to

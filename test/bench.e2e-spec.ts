@@ -39,6 +39,34 @@ describe('npm run bench (harness smoke test)', () => {
   });
 });
 
+describe('npm run bench:ab (harness smoke test)', () => {
+  it('should load two servers in alternating pairs of slices and report both sides and the pairs, with the telemetry verified', async () => {
+    const { stdout } = await run(process.execPath, [path.join(__dirname, '../bench/ab.js')], {
+      env: { ...process.env, BENCH_AB: 'bare;full', BENCH_PAIRS: '2', BENCH_SLICE: '1', BENCH_WARMUP: '0', BENCH_CONNECTIONS: '4', BENCH_PORT: String(await freePort()) },
+      timeout: 60_000,
+    });
+    // The order swaps every pair.
+    expect(stdout.split('\n').flatMap((line) => /^pair +(\d) (A,B|B,A)/.exec(line)?.slice(1, 3).join(' ') ?? [])).toEqual(['1 A,B', '2 B,A']);
+    const rows = stdout.split('\n').flatMap((line) => {
+      const cells = line.split('|').map((cell) => cell.trim());
+      return /^[AB]$/.test(cells[1] ?? '') ? [{ configuration: cells[2], rps: Number(cells[3]), cpu: Number(cells[4]), gcPause: Number(cells[5]), verified: cells[7] }] : [];
+    });
+    expect(rows.map((row) => row.configuration)).toEqual(['bare', 'full']);
+    for (const row of rows) {
+      expect(row.rps).toBeGreaterThan(0);
+      expect(row.cpu).toBeGreaterThan(0);
+      expect(row.gcPause).toBeGreaterThanOrEqual(0);
+    }
+    // Every span and access line of the full server, counted after its shutdown flush.
+    expect(rows[1].verified).toMatch(/^(\d+) spans, \1 access lines$/);
+    const summary = /B\/A req\/s per pair: median ([\d.]+), middle half ([\d.]+)-([\d.]+), B faster in (\d) of 2 pairs/.exec(stdout);
+    expect(summary).not.toBeNull();
+    const [median, low, high] = summary!.slice(1, 4).map(Number);
+    expect(median).toBeGreaterThan(0);
+    expect(low).toBeLessThanOrEqual(high);
+  });
+});
+
 describe('npm run bench:request-pipeline (harness smoke test)', () => {
   it("should time the pipeline's work and what it allocates per request in every configuration, each above the stand-in app alone", async () => {
     const { stdout } = await run(process.execPath, [path.join(__dirname, '../bench/request-pipeline.js')], {
