@@ -31,6 +31,8 @@ class RecordingExporter implements EncodedSpanBatchExporter {
 }
 
 const REQUEST_KEY = createContextKey('a request value');
+/** The end of the event loop's turn, where the spans ended in it are encoded. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 const expected = (spans: readonly ReadableSpan[]) => Buffer.from(ProtobufTraceSerializer.serializeRequest([...spans])!);
 
 function setUp(exporter: EncodedSpanBatchExporter, options: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number } = {}) {
@@ -47,18 +49,33 @@ describe('EncodingBatchSpanProcessor', () => {
     setGlobalErrorHandler(loggingErrorHandler());
   });
 
-  it('should export a batch as soon as it is full, with the bytes of its spans, and count it', async () => {
+  it('should export a batch once it is full, at the end of the turn its spans ended in, with the bytes of its spans, and count it', async () => {
     const exporter = new RecordingExporter();
     const { processor, monitor } = setUp(exporter, { maxExportBatchSize: 3 });
     const spans = variedSpans().filter((span) => span.spanContext().traceFlags & TraceFlags.SAMPLED);
     expect(spans.length).toBeGreaterThanOrEqual(3);
     for (const span of spans.slice(0, 2)) processor.onEnd(span);
+    await turn();
     expect(exporter.requests).toHaveLength(0);
     expect(monitor.stats()).toMatchObject({ queued: 2, queueCapacity: 2048 });
     processor.onEnd(spans[2]);
+    expect(exporter.requests).toHaveLength(0);
+    await turn();
     expect(exporter.requests).toEqual([expected(spans.slice(0, 3))]);
     await processor.forceFlush();
     expect(monitor.stats()).toMatchObject({ queued: 0, exported: 3, failed: 0, dropped: 0 });
+  });
+
+  it('should encode a group of 64 ended spans at once, without waiting for the end of the turn', () => {
+    const exporter = new RecordingExporter();
+    const { processor, monitor } = setUp(exporter, { maxExportBatchSize: 64 });
+    const spans = collectSampled(65);
+    for (const span of spans.slice(0, 63)) processor.onEnd(span);
+    expect(exporter.requests).toHaveLength(0);
+    processor.onEnd(spans[63]);
+    expect(exporter.requests).toEqual([expected(spans.slice(0, 64))]);
+    processor.onEnd(spans[64]);
+    expect(monitor.stats().queued).toBe(1);
   });
 
   it('should leave unsampled spans out', async () => {
@@ -84,11 +101,12 @@ describe('EncodingBatchSpanProcessor', () => {
     expect(exporter.requests).toEqual([expected([span])]);
   });
 
-  it("should export with tracing suppressed and outside the context of the request whose span ended", () => {
+  it("should export with tracing suppressed and outside the context of the request whose span ended", async () => {
     const exporter = new RecordingExporter();
     const { processor } = setUp(exporter, { maxExportBatchSize: 1 });
     const [span] = variedSpans();
     context.with(ROOT_CONTEXT.setValue(REQUEST_KEY, 'request 1'), () => processor.onEnd(span));
+    await turn();
     expect(exporter.contexts).toEqual([{ suppressed: true, requestValue: undefined }]);
   });
 
@@ -97,8 +115,10 @@ describe('EncodingBatchSpanProcessor', () => {
     const { processor, monitor } = setUp(hung, { maxQueueSize: 2, maxExportBatchSize: 2, exportTimeoutMillis: 50 });
     const provider = new TracerProvider({ spanProcessors: [processor] });
     const tracer = provider.getTracer('test');
-    for (let index = 0; index < 7; index++) tracer.startSpan(`s${index}`).end();
-    // The first batch is in flight, the next two spans fill the queue, the last three drop.
+    for (let index = 0; index < 2; index++) tracer.startSpan(`s${index}`).end();
+    await turn();
+    // The first batch is in flight; the next two spans fill the queue, the last three drop.
+    for (let index = 2; index < 7; index++) tracer.startSpan(`s${index}`).end();
     expect(hung.requests).toHaveLength(1);
     expect(monitor.stats()).toMatchObject({ queued: 2, dropped: 3, exported: 0 });
     const errors: unknown[] = [];
@@ -113,6 +133,7 @@ describe('EncodingBatchSpanProcessor', () => {
     const { processor, monitor } = setUp(manual, { maxExportBatchSize: 2 });
     const spans = collectSampled(7);
     for (const span of spans) processor.onEnd(span);
+    await turn();
     // The first batch is in flight; two full batches and one span wait.
     expect(manual.requests).toHaveLength(1);
     expect(monitor.stats().queued).toBe(5);

@@ -11,6 +11,9 @@ export interface EncodedSpanBatchExporter {
   shutdown(): Promise<void>;
 }
 
+// Ended spans encoded together: few enough that they do not outlive a young-generation collection.
+const ENCODE_GROUP = 64;
+
 // OpenTelemetry's self-observability of span processors (semantic conventions), as the SDK's BatchSpanProcessor reports it.
 const COMPONENT_TYPE = 'batching_span_processor';
 let instances = 0;
@@ -31,6 +34,9 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
   private readonly maxExportBatchSize: number;
   private readonly scheduledDelayMillis: number;
   private readonly exportTimeoutMillis: number;
+  /** Spans ended in this turn of the event loop, encoded together at its end (ENCODE_GROUP at most). */
+  private ended: ReadableSpan[] = [];
+  private endedSpare: ReadableSpan[] = [];
   private current = new EncodedSpanBatch();
   /** Full batches waiting their turn, oldest first. */
   private readonly full: EncodedSpanBatch[] = [];
@@ -70,15 +76,36 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
       diag.warn(`Dropped ${this.dropped} spans because maxQueueSize reached`);
       this.dropped = 0;
     }
-    try {
-      this.current.add(span);
-    } catch (error) {
-      // span.end() is the app's call: a span that cannot be encoded is reported, never thrown there.
-      globalErrorHandler(error as Error);
-      return;
-    }
     this.queued++;
-    if (this.current.count >= this.maxExportBatchSize) this.seal();
+    this.ended.push(span);
+    if (this.ended.length >= ENCODE_GROUP) this.encodeEnded();
+    else if (this.ended.length === 1) setImmediate(this.encodeEndedSoon);
+  }
+
+  private readonly encodeEndedSoon = (): void => this.encodeEnded();
+
+  /**
+   * Encodes the spans ended since the last call, in one loop: the encoder's code and data
+   * stay hot, where encoding each span in its own `onEnd` measured slower in the app
+   * (`npm run bench:ab`). The spans waited at most one turn of the event loop.
+   */
+  private encodeEnded(): void {
+    const ended = this.ended;
+    if (ended.length === 0) return;
+    this.ended = this.endedSpare;
+    this.endedSpare = ended;
+    for (const span of ended) {
+      try {
+        this.current.add(span);
+      } catch (error) {
+        // span.end() is the app's call: a span that cannot be encoded is reported, never thrown anywhere.
+        this.queued--;
+        globalErrorHandler(error as Error);
+        continue;
+      }
+      if (this.current.count >= this.maxExportBatchSize) this.seal();
+    }
+    ended.length = 0;
     this.maybeExport();
   }
 
@@ -99,6 +126,7 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
 
   /** Every queued span, in as many exports as it takes. */
   private flushAll(): Promise<void> {
+    this.encodeEnded();
     this.seal();
     const exports: Promise<void>[] = [];
     while (this.full.length > 0) exports.push(this.exportOne());
@@ -134,6 +162,7 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
     this.timer = this.exportScope.runInAsyncScope(() =>
       setTimeout(() => {
         this.timer = undefined;
+        this.encodeEnded();
         this.seal();
         this.maybeExport();
       }, this.scheduledDelayMillis),
