@@ -5,7 +5,7 @@ import { ProtobufWriter } from './otlp-protobuf-writer';
 import { writeExportRequest, writeSpan, type Resource, type Scope } from './otlp-trace-encoder';
 
 /**
- * Spans encoded to OTLP protobuf the moment they end, waiting for export as bytes. A span
+ * Spans encoded to OTLP protobuf as they end, waiting for export as bytes. A span
  * kept as an object until its batch is sent outlives young-generation collections when the
  * export is slow or the queue is long, and is copied, then promoted to the old generation
  * with everything it holds (its attributes, its context, often its request): under load

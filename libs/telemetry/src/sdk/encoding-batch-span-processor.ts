@@ -21,8 +21,9 @@ let instances = 0;
 /**
  * The BatchSpanProcessor's batching (`maxQueueSize`, `maxExportBatchSize`,
  * `scheduledDelayMillis`, `exportTimeoutMillis`, one export at a time, flush on shutdown)
- * and its self-observability, for spans encoded the moment they end (EncodedSpanBatch)
- * instead of kept as objects until their batch leaves: the span and all it holds die young.
+ * and its self-observability, for spans encoded as they end (EncodedSpanBatch: at the end
+ * of the event loop's turn they ended in, or every ENCODE_GROUP spans) instead of kept as
+ * objects until their batch leaves: the span and all it holds die young.
  *
  * Exports and their timers run in the async context of the processor's creation, not of
  * the request whose span filled a batch, so nothing a request left in its context
