@@ -142,26 +142,23 @@ async function stop(
 }
 
 function createSpanProcessor(options: ResolvedSdkOptions): { spanProcessor: SpanProcessor; exportMonitor?: SpanExportMonitor } {
+  // The default path (batched OTLP/HTTP protobuf) exports spans encoded as they end; the rest, finished spans.
   const encodedExporter = createEncodedSpanExporter(options);
-  if (encodedExporter) {
-    // Spans encoded as they end, so none outlives its request waiting for its batch (EncodingBatchSpanProcessor).
-    // Loaded here, like the exporter: an app that does not export never loads OTLP code.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { EncodingBatchSpanProcessor } = require('./encoding-batch-span-processor') as typeof import('./encoding-batch-span-processor');
-    const exportMonitor = new SpanExportMonitor(options.otlpTracesUrl ?? options.traceExporter, options.exportErrorLogIntervalMillis);
-    const spanProcessor = new EncodingBatchSpanProcessor(encodedExporter, { ...options.batchOptions, selfObsMeterProvider: exportMonitor.meterProvider });
-    return { spanProcessor, exportMonitor };
-  }
-  const exporter = createSpanExporter(options);
+  const exporter = encodedExporter ? undefined : createSpanExporter(options);
   // Without an exporter spans are still created, so every request has a trace id to
   // return and propagate; they are simply not sent anywhere.
-  if (!exporter) return { spanProcessor: new NoopSpanProcessor() };
-  if (!options.batch) return { spanProcessor: new SimpleSpanProcessor({ exporter }) };
-  const target = options.spanExporter ? exporter.constructor.name : (options.otlpTracesUrl ?? options.traceExporter);
+  if (!encodedExporter && !exporter) return { spanProcessor: new NoopSpanProcessor() };
+  if (exporter && !options.batch) return { spanProcessor: new SimpleSpanProcessor({ exporter }) };
+  const target = exporter && options.spanExporter ? exporter.constructor.name : (options.otlpTracesUrl ?? options.traceExporter);
   const exportMonitor = new SpanExportMonitor(target, options.exportErrorLogIntervalMillis);
   // The processor reports finished, failed and dropped spans to its self-observability meter: the monitor.
-  const spanProcessor = new BatchSpanProcessor({ ...options.batchOptions, exporter, selfObsMeterProvider: exportMonitor.meterProvider });
-  return { spanProcessor, exportMonitor };
+  const batching = { ...options.batchOptions, selfObsMeterProvider: exportMonitor.meterProvider };
+  if (exporter) return { spanProcessor: new BatchSpanProcessor({ ...batching, exporter }), exportMonitor };
+  // Spans encoded as they end, so none outlives its request waiting for its batch. Loaded
+  // here, like the exporter: an app that does not export never loads OTLP code.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { EncodingBatchSpanProcessor } = require('./encoding-batch-span-processor') as typeof import('./encoding-batch-span-processor');
+  return { spanProcessor: new EncodingBatchSpanProcessor(encodedExporter!, batching), exportMonitor };
 }
 
 /** Log records for the pino bridge, batched to the OTLP logs endpoint, when `logsExporter` is `otlp`. */
