@@ -14,7 +14,7 @@ const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { TRACED, LOGGED, pinning, runOnLoadCore, startSink, startApp, appOf, checksTelemetry, cpuMicros, gcPauses, rssMb, countAccessLines } = require('./http-harness');
+const { TRACED, LOGGED, pinning, runOnLoadCore, startSink, startApp, appOf, checksTelemetry, sampleServer, costPerRequest, verifyTelemetry, rssMb, countAccessLines } = require('./http-harness');
 const median = require('./median');
 
 const LABELS = (process.env.BENCH_AB ?? 'bare;full').split(';').map((label) => label.trim()).filter(Boolean);
@@ -46,31 +46,22 @@ async function load(side, duration) {
 }
 
 async function slice(side) {
-  const cpuBefore = cpuMicros(side.child.pid);
-  const gcBefore = await gcPauses(side.child);
+  const before = await sampleServer(side.child);
   const result = await load(side, SLICE);
-  const cpuAfter = cpuMicros(side.child.pid);
-  const gcAfter = await gcPauses(side.child);
-  const requests = result.requests.total;
-  const measured = {
-    rps: result.requests.average,
-    cpuPerRequest: (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / requests,
-    gcPausePerRequest: ((gcAfter.youngMs + gcAfter.fullMs - gcBefore.youngMs - gcBefore.fullMs) * 1000) / requests,
-  };
+  const { cpuPerRequest, youngGcPerRequest, fullGcPerRequest } = costPerRequest(before, await sampleServer(side.child), result.requests.total);
+  const measured = { rps: result.requests.average, cpuPerRequest, gcPausePerRequest: youngGcPerRequest + fullGcPerRequest };
   side.slices.push(measured);
   return measured;
 }
 
-/** After the server's shutdown flush: were its spans and access lines all there? */
+/** After the server's shutdown flush: were its spans and access lines all there? What was counted, for the report. */
 async function verify(side) {
-  const { mode } = appOf(side.label.split(' ')[0]);
   if (!checksTelemetry(side.label)) return '';
-  const accounted = (count) => count >= side.served && count <= side.sent;
+  const { mode } = appOf(side.label.split(' ')[0]);
   const { serverSpans } = await side.sink.stats();
-  if (TRACED.has(mode) && !accounted(serverSpans)) throw new Error(`${side.label}: ${side.served} responses read (${side.sent} sent) but ${serverSpans} server spans received`);
-  const lines = countAccessLines(side.logFile);
-  if (LOGGED.has(mode) && !accounted(lines)) throw new Error(`${side.label}: ${side.served} responses read (${side.sent} sent) but ${lines} access lines written`);
-  return [TRACED.has(mode) ? `${serverSpans} spans` : '', LOGGED.has(mode) ? `${lines} access lines` : ''].filter(Boolean).join(', ');
+  const accessLines = await countAccessLines(side.logFile);
+  verifyTelemetry(side.label, { served: side.served, sent: side.sent, serverSpans, accessLines });
+  return [TRACED.has(mode) ? `${serverSpans} spans` : '', LOGGED.has(mode) ? `${accessLines} access lines` : ''].filter(Boolean).join(', ');
 }
 
 (async () => {

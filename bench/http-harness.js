@@ -5,6 +5,7 @@
 const { fork, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
+const readline = require('node:readline');
 const path = require('node:path');
 
 /** The configurations whose spans (100 % sampled) and access lines the benchmarks count. */
@@ -95,11 +96,45 @@ function rssMb(pid) {
   return Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 }
 
-/** Access lines in a log file. */
-function countAccessLines(file) {
+/** Access lines in a log file, read as a stream: a soak's million of them is more than one string holds. */
+async function countAccessLines(file) {
   let count = 0;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (line.includes('"request":{"method"')) count += 1;
+  for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) if (line.includes('"request":{"method"')) count += 1;
   return count;
 }
 
-module.exports = { TRACED, LOGGED, canPin, pinning, runOnLoadCore, startSink, startApp, appOf, checksTelemetry, cpuMicros, gcPauses, rssMb, countAccessLines };
+/** What the server has spent so far: its CPU (/proc) and its main thread's GC pauses (asked over IPC). */
+async function sampleServer(child) {
+  return { cpu: cpuMicros(child.pid), gc: await gcPauses(child) };
+}
+
+/** Between two samples, per request: CPU and its system part, and GC pauses, young and full, in µs. */
+function costPerRequest(before, after, requests) {
+  return {
+    cpuPerRequest: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / requests,
+    // The kernel's share includes the wake-ups of the load generator on the other core (BENCHMARKS.md).
+    systemPerRequest: (after.cpu.system - before.cpu.system) / requests,
+    // Young: scavenges; full: mark-compact.
+    youngGcPerRequest: ((after.gc.youngMs - before.gc.youngMs) * 1000) / requests,
+    fullGcPerRequest: ((after.gc.fullMs - before.gc.fullMs) * 1000) / requests,
+  };
+}
+
+/**
+ * Throws unless every traced request's SERVER span reached the sink and every logged one
+ * wrote its access line: between the responses read and the requests sent, since the last
+ * request per connection is served but unread. Only labels with default options are checked.
+ */
+function verifyTelemetry(label, { served, sent, serverSpans, accessLines }) {
+  if (!checksTelemetry(label)) return;
+  const { mode } = appOf(label.split(' ')[0]);
+  const accounted = (count) => count >= served && count <= sent;
+  if (TRACED.has(mode) && !accounted(serverSpans)) {
+    throw new Error(`${label}: ${served} responses read (${sent} requests sent) but ${serverSpans} server spans received: telemetry was dropped`);
+  }
+  if (LOGGED.has(mode) && !accounted(accessLines)) {
+    throw new Error(`${label}: ${served} responses read (${sent} requests sent) but ${accessLines} access lines written: telemetry was dropped`);
+  }
+}
+
+module.exports = { TRACED, LOGGED, pinning, runOnLoadCore, startSink, startApp, appOf, checksTelemetry, sampleServer, costPerRequest, verifyTelemetry, rssMb, countAccessLines };

@@ -17,7 +17,7 @@ const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { TRACED, LOGGED, pinning, runOnLoadCore, startSink, startApp, appOf, checksTelemetry, cpuMicros, gcPauses, rssMb, countAccessLines } = require('./http-harness');
+const { TRACED, LOGGED, pinning, runOnLoadCore, startSink, startApp, appOf, sampleServer, costPerRequest, verifyTelemetry, rssMb, countAccessLines } = require('./http-harness');
 const median = require('./median');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
@@ -36,11 +36,9 @@ async function measure(label, port, sink) {
   const child = await startApp(label, port, sink.url, logFile);
   const url = `http://127.0.0.1:${port}/api/v1/items/42`;
   const warm = WARMUP > 0 ? await autocannon({ url, connections: CONNECTIONS, duration: WARMUP }) : { requests: { total: 0, sent: 0 }, non2xx: 0, errors: 0 };
-  const cpuBefore = cpuMicros(child.pid);
-  const gcBefore = await gcPauses(child);
+  const spentBefore = await sampleServer(child);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
-  const cpuAfter = cpuMicros(child.pid);
-  const gcAfter = await gcPauses(child);
+  const spentAfter = await sampleServer(child);
   const rss = rssMb(child.pid);
   // SIGTERM: the app closes, flushing its spans and log lines, before it is counted.
   child.kill('SIGTERM');
@@ -55,26 +53,14 @@ async function measure(label, port, sink) {
   const after = await sink.stats();
   const serverSpans = after.serverSpans - before.serverSpans;
   const spans = after.spans - before.spans;
-  const accessLines = countAccessLines(logFile);
-  const accounted = (count) => count >= served && count <= sent;
+  const accessLines = await countAccessLines(logFile);
   // Options may turn a feature down (a sampling ratio, no access log): only the defaults are checked.
-  const checked = checksTelemetry(label);
-  if (checked && TRACED.has(mode) && !accounted(serverSpans)) {
-    throw new Error(`${label}: ${served} responses read (${sent} requests sent) but ${serverSpans} server spans received: telemetry was dropped`);
-  }
-  if (checked && LOGGED.has(mode) && !accounted(accessLines)) {
-    throw new Error(`${label}: ${served} responses read (${sent} requests sent) but ${accessLines} access lines written: telemetry was dropped`);
-  }
+  verifyTelemetry(label, { served, sent, serverSpans, accessLines });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    cpuPerRequest: (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / result.requests.total,
-    // The kernel's share includes the wake-ups of the load generator on the other core (BENCHMARKS.md).
-    systemPerRequest: (cpuAfter.system - cpuBefore.system) / result.requests.total,
-    // GC pauses of the main thread per request (young: scavenges; full: mark-compact), in µs.
-    youngGcPerRequest: ((gcAfter.youngMs - gcBefore.youngMs) * 1000) / result.requests.total,
-    fullGcPerRequest: ((gcAfter.fullMs - gcBefore.fullMs) * 1000) / result.requests.total,
+    ...costPerRequest(spentBefore, spentAfter, result.requests.total),
     rssMb: rss,
     served,
     spansPerRequest: spans / served,

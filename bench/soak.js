@@ -9,10 +9,10 @@
 'use strict';
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
-const readline = require('node:readline');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { countAccessLines } = require('./http-harness');
 
 const REQUESTS = Number(process.env.BENCH_SOAK_REQUESTS ?? 1_000_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -25,13 +25,6 @@ function forkReady(file, args, options) {
     child.once('message', (message) => resolve({ child, message }));
     child.once('exit', (code) => reject(new Error(`${path.basename(file)} exited with ${code}`)));
   });
-}
-
-/** Access lines in the log file, read as a stream: a million of them is more than one string holds. */
-async function countAccessLines(file) {
-  let count = 0;
-  for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) if (line.includes('"request":{"method"')) count += 1;
-  return count;
 }
 
 (async () => {
