@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const readline = require('node:readline');
 const path = require('node:path');
+const { pollIdleCores } = require('./halt-polling');
 
 /** The configurations whose spans (100 % sampled) and access lines the benchmarks count. */
 const TRACED = new Set(['full', 'tracing']);
@@ -17,16 +18,24 @@ const LOAD_CPU = '1';
 // Decided once, before re-running pinned: a pinned process sees one core.
 const canPin = process.env.BENCH_PINNED === '1' || (os.availableParallelism() >= 2 && spawnSync('taskset', ['-c', LOAD_CPU, 'true']).status === 0);
 
-/** How the run is pinned, for its first line. */
+let idleCores = 'guest halt polling not looked at';
+
+/** How the run is pinned and how idle cores wait, for its first line. */
 function pinning() {
-  return canPin ? `server on CPU ${SERVER_CPU}, load and sink on CPU ${LOAD_CPU}` : 'not pinned (taskset or a second core missing)';
+  return `${canPin ? `server on CPU ${SERVER_CPU}, load and sink on CPU ${LOAD_CPU}` : 'not pinned (taskset or a second core missing)'}; ${idleCores}`;
 }
 
-/** Re-runs the calling script on the load core, and exits with its status: autocannon and the sink stay off the server's core. */
+/**
+ * Re-runs the calling script on the load core, and exits with its status: autocannon and
+ * the sink stay off the server's core. The process that runs the benchmark then sets how
+ * idle cores wait (halt-polling.js) for as long as it runs.
+ */
 function runOnLoadCore(script) {
-  if (!canPin || process.env.BENCH_PINNED === '1') return;
-  const child = spawnSync('taskset', ['-c', LOAD_CPU, process.execPath, script], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
-  process.exit(child.status ?? 1);
+  if (canPin && process.env.BENCH_PINNED !== '1') {
+    const child = spawnSync('taskset', ['-c', LOAD_CPU, process.execPath, script], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
+    process.exit(child.status ?? 1);
+  }
+  idleCores = pollIdleCores();
 }
 
 function startSink() {

@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './utils/trio';
@@ -12,6 +14,8 @@ describe('npm run bench (harness smoke test)', () => {
       env: { ...process.env, BENCH_MODES: 'bare;full', BENCH_ROUNDS: '2', BENCH_DURATION: '1', BENCH_WARMUP: '0', BENCH_CONNECTIONS: '4', BENCH_PORT: String(await freePort()) },
       timeout: 60_000,
     });
+    // The first line says how the run is pinned and whether idle cores were set to poll.
+    expect(stdout.split('\n')[0]).toMatch(/; (no guest halt polling to set|guest halt polling .*ns)/);
     const rows = stdout.split('\n').filter((line) => /^\| (bare|full) \|/.test(line));
     expect(rows).toHaveLength(2);
     for (const row of rows) {
@@ -88,5 +92,55 @@ describe('npm run bench:request-pipeline (harness smoke test)', () => {
     }
     const kilobytes = Object.fromEntries(rows.map((row) => [row.configuration, row.kilobytes]));
     expect(kilobytes.sampled).toBeGreaterThan(kilobytes.unsampled);
+  });
+});
+
+describe('the benchmarks on a KVM guest whose idle cores never poll (bench/halt-polling.js)', () => {
+  const script = path.join(__dirname, '../bench/halt-polling.js');
+  let parameter: string;
+  beforeEach(() => {
+    parameter = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'halt-poll-')), 'guest_halt_poll_ns');
+  });
+
+  /** Runs pollIdleCores in a process of its own, and returns what it printed, what the parameter held while it ran, and after. */
+  async function pollIn(start: string, setting?: string) {
+    fs.writeFileSync(parameter, start);
+    const code = `const { pollIdleCores } = require(${JSON.stringify(script)});
+      console.log(pollIdleCores({ parameter: ${JSON.stringify(parameter)}, setting: ${JSON.stringify(setting)} }));
+      console.log(require('node:fs').readFileSync(${JSON.stringify(parameter)}, 'utf8'));`;
+    const { stdout } = await run(process.execPath, ['-e', code]);
+    const [said, during] = stdout.trim().split('\n');
+    return { said, during, after: fs.readFileSync(parameter, 'utf8') };
+  }
+
+  it("should poll for the kernel's default while the run lasts, and put the machine's setting back when it ends", async () => {
+    await expect(pollIn('0')).resolves.toEqual({ said: expect.stringContaining('0 → 200000 ns for this run'), during: '200000', after: '0' });
+  });
+
+  it('should put the setting back when the run is interrupted', async () => {
+    fs.writeFileSync(parameter, '0');
+    const code = `require(${JSON.stringify(script)}).pollIdleCores({ parameter: ${JSON.stringify(parameter)} }); console.log('set'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    expect(fs.readFileSync(parameter, 'utf8')).toBe('200000');
+    const exited = new Promise((resolve) => child.once('exit', (status, signal) => resolve({ status, signal })));
+    child.kill('SIGINT');
+    await expect(exited).resolves.toEqual({ status: 130, signal: null });
+    expect(fs.readFileSync(parameter, 'utf8')).toBe('0');
+  });
+
+  it('should leave a machine that already polls, or that is asked to be kept, as it is, and say so', async () => {
+    await expect(pollIn('50000')).resolves.toEqual({ said: 'guest halt polling at 50000 ns', during: '50000', after: '50000' });
+    await expect(pollIn('0', 'keep')).resolves.toEqual({ said: expect.stringContaining('left at 0 ns (BENCH_HALT_POLL=keep)'), during: '0', after: '0' });
+  });
+
+  it('should set the time asked for, and refuse one that is not a whole number of nanoseconds', async () => {
+    await expect(pollIn('0', '100000')).resolves.toMatchObject({ during: '100000', after: '0' });
+    await expect(pollIn('0', '1e9x')).rejects.toThrow(/BENCH_HALT_POLL is "keep" or a whole number of nanoseconds, not "1e9x"/);
+  });
+
+  it('should say there is nothing to set where the machine has no haltpoll driver', async () => {
+    const { pollIdleCores } = require(script);
+    expect(pollIdleCores({ parameter: path.join(os.tmpdir(), 'no-such-dir', 'guest_halt_poll_ns') })).toBe('no guest halt polling to set');
   });
 });
