@@ -144,3 +144,45 @@ describe('the benchmarks on a KVM guest whose idle cores never poll (bench/halt-
     expect(pollIdleCores({ parameter: path.join(os.tmpdir(), 'no-such-dir', 'guest_halt_poll_ns') })).toBe('no guest halt polling to set');
   });
 });
+
+describe('bench:profile sorting samples (bench/profile-classifier.js)', () => {
+  const { classify } = require('../bench/profile-classifier');
+  const sample = (thread: string, ...frames: string[]) => [`node ${thread}`, ...frames.map((frame, index) => `\t    ${(0x1000 + index).toString(16)} ${frame}`)].join('\n');
+  const root = "7f0 JS:*'parserOnHeadersComplete node:_http_common:77:33";
+  const profile = [
+    // The handler's work, called through the request pipeline: the app's.
+    sample('100/100', "JS:*'send /work/main/node_modules/express/lib/response.js:125:25", "JS:*'handle /work/main/libs/telemetry/dist/http/http-request-pipeline.js:135:11", root),
+    // Node's setHeader called by the tracking id: the telemetry's request start.
+    sample('100/100', "JS:*'setHeader node:_http_outgoing:682:57", "JS:*'assignTrackingId /work/main/libs/telemetry/dist/tracking-id/tracking-id.js:46:26", "JS:*'begin /work/main/libs/telemetry/dist/http/http-request-pipeline.js:156:10", root),
+    // The SDK's span, started by the pipeline: the SDK's.
+    sample('100/100', "JS:*'generateId /work/main/node_modules/@opentelemetry/sdk-trace/dist/platform/node/RandomIdGenerator.cjs:21:2", "JS:*'startSpan /work/main/node_modules/@opentelemetry/sdk-trace/dist/Tracer.cjs:42:11", "JS:*'startServerSpan /work/main/libs/telemetry/dist/http/server-span.js:60:25", root),
+    // A file write of the log destination.
+    sample('100/100', 'ffffffff817bf4ee ext4_da_write_begin', "JS:+'write node:fs:867:15", "JS:+'actualWriteBuffer /work/main/node_modules/sonic-boom/index.js:655:28"),
+    sample('100/100', 'v8::internal::Scavenger::ScavengePage', "JS:*'accessLineFields /work/main/libs/telemetry/dist/logging/access-line.js:18:26"),
+    sample('100/107', 'v8::internal::ConcurrentMarking::Run'),
+    sample('100/100', 'epoll_pwait', 'uv__io_poll'),
+  ].join('\n\n');
+
+  it('should give each sample to the first frame from the leaf that is the app or a part of the telemetry, per request', () => {
+    // 1000 samples a second over 2 requests: each sample is 500 µs of one request.
+    const { micros, total, topFunctions } = classify(profile, { frequency: 1000, requests: 2 });
+    expect(total).toBe(3500);
+    expect(micros).toEqual(
+      expect.objectContaining({
+        'app (Nest, express, the handler)': 500,
+        'telemetry: request start (server span, tracking id)': 500,
+        'telemetry: OpenTelemetry SDK and API (spans, context)': 500,
+        'telemetry: access log and log writes': 500,
+        'garbage collection (main thread)': 500,
+        'other threads (GC helpers, libuv, V8 compiler)': 500,
+        'Node: HTTP parsing, sockets, event loop': 500,
+        'telemetry: HTTP metrics': 0,
+      }),
+    );
+    expect(topFunctions.map((entry: { name: string }) => entry.name).sort()).toEqual([
+      'actualWriteBuffer sonic-boom/index.js',
+      'assignTrackingId tracking-id/tracking-id.js',
+      'generateId @opentelemetry/sdk-trace/dist/platform/node/RandomIdGenerator.cjs',
+    ]);
+  });
+});

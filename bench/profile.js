@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Where each configuration's CPU goes, per request: the server under load is sampled by
+// `perf` (kernel, GC and helper threads included, JIT frames named through Node's perf
+// map), and the samples are sorted into the app, each part of the telemetry, Node's own
+// HTTP work, GC and other threads (bench/profile-classifier.js). This is how BENCHMARKS.md
+// says what is left between `full` and `bare`. Needs Linux `perf` (Debian: linux-perf)
+// and the right to profile the process (root, or kernel.perf_event_paranoid <= 1).
+//   BENCH_MODES='bare;full' BENCH_DURATION=8 BENCH_WARMUP=3 BENCH_FREQUENCY=999 npm run bench:profile
+// Names of JIT-compiled functions can be stale where V8 reused the code's address; the
+// categories, which go by file, are less exposed to that than single functions.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { pinning, runOnLoadCore, startSink, startApp } = require('./http-harness');
+const { classify, CATEGORIES } = require('./profile-classifier');
+
+const MODES = (process.env.BENCH_MODES ?? 'bare;full').split(';').map((mode) => mode.trim()).filter(Boolean);
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const FREQUENCY = Number(process.env.BENCH_FREQUENCY ?? 999);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const PORT = Number(process.env.BENCH_PORT ?? 18280);
+const TOP = Number(process.env.BENCH_TOP ?? 15);
+// What lets perf name JIT-compiled JavaScript frames.
+const PERF_FLAGS = '--perf-basic-prof-only-functions --interpreted-frames-native-stack';
+
+if (spawnSync('perf', ['--version']).status !== 0) {
+  console.error('bench:profile needs Linux perf on the PATH (Debian: apt-get install linux-perf)');
+  process.exit(1);
+}
+runOnLoadCore(__filename);
+
+async function profile(mode, index, sink) {
+  const logFile = path.join(os.tmpdir(), `bench-profile-${index}.log`);
+  const data = path.join(os.tmpdir(), `bench-profile-${index}.data`);
+  const url = `http://127.0.0.1:${PORT + index}/api/v1/items/42`;
+  const child = await startApp(`${mode} ${PERF_FLAGS}`, PORT + index, sink.url, logFile);
+  try {
+    if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP });
+    // perf samples exactly as long as the load runs: both start together and last DURATION seconds.
+    const recorder = spawn('perf', ['record', '-F', String(FREQUENCY), '-e', 'cpu-clock', '-g', '-p', String(child.pid), '-o', data, '--', 'sleep', String(DURATION)], { stdio: 'ignore' });
+    const recorded = new Promise((resolve, reject) => recorder.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${mode}: perf record exited with ${code}`)))));
+    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+    await recorded;
+    const script = spawnSync('perf', ['script', '-i', data, '-F', 'comm,pid,tid,ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (script.status !== 0) throw new Error(`${mode}: perf script failed: ${script.stderr}`);
+    return { mode, rps: result.requests.average, ...classify(script.stdout, { frequency: FREQUENCY, requests: result.requests.total }) };
+  } finally {
+    child.kill('SIGTERM');
+    fs.rmSync(data, { force: true });
+    fs.rmSync(`/tmp/perf-${child.pid}.map`, { force: true });
+  }
+}
+
+(async () => {
+  console.log(`${MODES.join(', ')}: ${WARMUP} s warm-up, then ${DURATION} s of load sampled at ${FREQUENCY} Hz, ${CONNECTIONS} connections; ${pinning()}`);
+  const sink = await startSink();
+  const runs = [];
+  for (const [index, mode] of MODES.entries()) {
+    runs.push(await profile(mode, index, sink));
+    console.log(`${mode}: ${runs.at(-1).rps.toFixed(0)} req/s, ${runs.at(-1).total.toFixed(1)} µs sampled per request`);
+  }
+  sink.stop();
+  const cell = (value) => (value === 0 ? '-' : value.toFixed(1));
+  console.log(`\nµs of CPU per request, by what it was doing (Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}):\n`);
+  console.log(`| | ${runs.map((run) => run.mode).join(' | ')} |`);
+  console.log(`|---|${runs.map(() => '---').join('|')}|`);
+  for (const category of CATEGORIES) {
+    if (runs.every((run) => run.micros[category] === 0)) continue;
+    console.log(`| ${category} | ${runs.map((run) => cell(run.micros[category])).join(' | ')} |`);
+  }
+  console.log(`| **all** | ${runs.map((run) => `**${run.total.toFixed(1)}**`).join(' | ')} |`);
+  for (const run of runs.filter((run) => run.topFunctions.length > 0)) {
+    console.log(`\n${run.mode}: the telemetry's functions, by where its samples first reach the telemetry from the leaf (µs per request):`);
+    for (const { name, micros } of run.topFunctions.slice(0, TOP)) console.log(`  ${micros.toFixed(2).padStart(6)}  ${name}`);
+  }
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
