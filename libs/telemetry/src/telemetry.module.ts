@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DiscoveryModule } from '@nestjs/core';
 import { HandlerErrorCapture } from './http/handler-error-capture';
 import { httpObserversProvider } from './http/http-observers.provider';
-import { HttpRequestPipeline } from './http/http-request-pipeline';
+import { HttpRequestPipeline, wrapsServerEmit } from './http/http-request-pipeline';
 import { createLoggerParams, type TelemetryLogger } from './logging/logger.factory';
 import { TELEMETRY_LOGGER } from './logging/logging.constants';
 import { LoggingLifecycle } from './logging/logging.lifecycle';
@@ -103,18 +103,21 @@ export class TelemetryModule implements NestModule {
 
   /**
    * HttpRequestPipeline, on the app's server, gives every request its tracking id and
-   * feeds the HTTP metrics and access log. Without the SDK's server spans, this middleware
-   * makes the tracking id readable by business code for the whole request, body parsing
-   * included.
+   * feeds the HTTP metrics and access log. Where it cannot run the request in the request's
+   * store (instrumentations.http off, or a foreign instrumentation already wrapping
+   * `http` servers) and there are no SDK server spans, this middleware makes the
+   * tracking id readable by business code for the rest of the request.
    */
   configure(consumer: MiddlewareConsumer): void {
     // Off by default: operation records carry metadata.
     if (this.options.metrics.operations.endpoint) {
       consumer.apply(OperationsEndpointMiddleware).forRoutes({ path: '_telemetry/operations', method: RequestMethod.GET });
     }
-    // With the SDK's server spans every request but an ignored one has a span carrying its
-    // id, and the pipeline keeps the id of an ignored one: no middleware to pay for.
-    if (this.runtime.sdkStarted && this.runtime.options.instrumentations.http) return;
+    // Where the request pipeline wraps the app's server, each request already runs in its
+    // store (a span carrying its id, or untracedRequestStorage), SDK or not: a middleware
+    // would only pass it on, at the price of a Nest middleware layer (route matching, a
+    // few µs) on every request.
+    if (wrapsServerEmit(this.options) || (this.runtime.sdkStarted && this.runtime.options.instrumentations.http)) return;
     consumer.apply(TrackingIdMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

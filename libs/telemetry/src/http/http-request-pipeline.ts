@@ -42,6 +42,16 @@ interface ObservedServer {
   listenerCount(event: string): number;
 }
 
+/**
+ * Whether the pipeline wraps the app's server (`emit`), and so runs every request in its
+ * store (its span, or `untracedRequestStorage`); where a foreign instrumentation already
+ * wraps `http` servers, it only observes.
+ * @internal
+ */
+export function wrapsServerEmit(options: Pick<ResolvedTelemetryOptions, 'instrumentations'>): boolean {
+  return options.instrumentations.http && !isWrapped(Server.prototype.emit);
+}
+
 // What Node answers a request its parser rejected, by parser error code (as its own default handler does).
 const CLIENT_ERROR_STATUS: Record<string, number> = {
   HPE_HEADER_OVERFLOW: 431,
@@ -101,7 +111,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
       server.on('clientError', this.rejectMalformedRequest);
       this.handlesClientErrors = true;
     }
-    if (this.options.instrumentations.http && !isWrapped(Server.prototype.emit)) {
+    if (wrapsServerEmit(this.options)) {
       const emit = server.emit;
       this.originalEmit = emit;
       const handle = this.handle.bind(this);

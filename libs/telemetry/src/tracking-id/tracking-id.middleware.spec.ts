@@ -17,6 +17,7 @@ import { TelemetryAttributes } from '../telemetry.constants';
 import { TelemetryModule } from '../telemetry.module';
 import { TraceService } from '../tracing/trace.service';
 import { TrackingId } from './tracking-id.decorator';
+import { TrackingIdMiddleware } from './tracking-id.middleware';
 
 class CreateItemDto {
   @IsString()
@@ -52,9 +53,9 @@ class ItemsController {
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const PARENT = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-async function createApp(): Promise<INestApplication> {
+async function createApp(options: Parameters<typeof TelemetryModule.forRoot>[0] = {}): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [TelemetryModule.forRoot({ serviceName: 'items' })],
+    imports: [TelemetryModule.forRoot({ serviceName: 'items', ...options })],
     controllers: [ItemsController],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
@@ -117,10 +118,19 @@ describe('TrackingIdMiddleware', () => {
   });
 
   describe('without tracing', () => {
+    let middleware: jest.SpyInstance;
     beforeEach(async () => {
+      middleware = jest.spyOn(TrackingIdMiddleware.prototype, 'use');
       tracing = InMemoryTracing.start();
       await tracing.stop(); // no provider: no spans at all
       app = await createApp();
+    });
+    afterEach(() => middleware.mockRestore());
+
+    it('should leave the id to the request pipeline, which runs each request in its store: no middleware on the way', async () => {
+      const response = await request(app.getHttpServer()).get('/items/1').expect(200);
+      expect(response.body.fromService).toBe(response.headers['x-tracking-id']);
+      expect(middleware).not.toHaveBeenCalled();
     });
 
     it('should still return a fresh tracking id and hand it to business code', async () => {
@@ -150,6 +160,26 @@ describe('TrackingIdMiddleware', () => {
       const response = await request(app.getHttpServer()).get('/items/1').set('traceparent', traceparent).expect(200);
       expect(response.headers['x-tracking-id']).toMatch(TRACE_ID);
       expect(response.headers['x-tracking-id']).not.toBe('00000000000000000000000000000000');
+    });
+  });
+
+  describe('without tracing, where the request pipeline does not wrap the server (instrumentations.http off)', () => {
+    let middleware: jest.SpyInstance;
+    beforeEach(async () => {
+      middleware = jest.spyOn(TrackingIdMiddleware.prototype, 'use');
+      tracing = InMemoryTracing.start();
+      await tracing.stop();
+      app = await createApp({ instrumentations: { http: false } });
+    });
+    afterEach(() => middleware.mockRestore());
+
+    it('should hand business code the id through the middleware', async () => {
+      const [first, second] = await Promise.all([request(app.getHttpServer()).get('/items/1'), request(app.getHttpServer()).get('/items/2')]);
+      expect(first.headers['x-tracking-id']).toMatch(TRACE_ID);
+      expect(first.headers['x-tracking-id']).not.toBe(second.headers['x-tracking-id']);
+      expect(first.body.fromService).toBe(first.headers['x-tracking-id']);
+      expect(second.body.trackingId).toBe(second.headers['x-tracking-id']);
+      expect(middleware).toHaveBeenCalledTimes(2);
     });
   });
 });
