@@ -18,15 +18,20 @@ export interface AccessLineFields {
 
 /**
  * The access line's own fields as a JSON fragment (`,"tracking_id":…,"request":{…},"response":{…}`),
- * in the order and shape pino writes the equivalent object. Every string is a
- * `JSON.stringify` of itself: a path or user agent a client chose cannot break the line.
+ * in the order and shape pino writes the equivalent object, and its message as JSON. Every
+ * string a client or the app chose is a `JSON.stringify` of itself: a path or user agent
+ * cannot break the line. The ids are hex, as the span context's validation and the
+ * tracking id's own rules make them, and are quoted as they are: JSON.stringify is a call
+ * into the runtime, and a line had ten of them.
  * @internal
  */
-export function accessLineFields(completed: CompletedRequest, fields: AccessLineFields): string {
+export function accessLineFields(completed: CompletedRequest, fields: AccessLineFields): AccessLineText {
   const { method, path, route, status, aborted, seconds, spanContext, trackingId, request } = completed;
-  let line = trackingId === undefined ? '' : `,"tracking_id":${json(trackingId)}`;
-  if (spanContext) line += `,"tracing":{"trace_id":${json(spanContext.traceId)},"span_id":${json(spanContext.spanId)}}`;
-  line += `,"request":{"method":${json(method)},"path":${json(path)}`;
+  let line = trackingId === undefined ? '' : `,"tracking_id":"${trackingId}"`;
+  if (spanContext) line += `,"tracing":{"trace_id":"${spanContext.traceId}","span_id":"${spanContext.spanId}"}`;
+  const methodJson = json(method);
+  const pathJson = json(path);
+  line += `,"request":{"method":${methodJson},"path":${pathJson}`;
   if (route !== undefined) line += `,"route":${json(route)}`;
   line += `,"duration":${number(Math.round(seconds * 1e6) / 1e6)}`;
   if (fields.requestSize !== undefined) line += `,"size":${number(fields.requestSize)}`;
@@ -38,7 +43,15 @@ export function accessLineFields(completed: CompletedRequest, fields: AccessLine
   const contentType = valueOf(fields.contentType);
   if (contentType !== undefined) line += `,"content_type":${contentType}`;
   if (aborted) line += ',"aborted":true';
-  return `${line}}`;
+  // `{METHOD} {path} {status}`: JSON escapes character by character, so the message is the
+  // method's and the path's JSON joined, without a third pass over the path.
+  return { fields: `${line}}`, messageJson: `${methodJson.slice(0, -1)} ${pathJson.slice(1, -1)} ${status}"` };
+}
+
+/** An access line's fields (a JSON fragment) and its message (a JSON string). @internal */
+export interface AccessLineText {
+  fields: string;
+  messageJson: string;
 }
 
 /**
@@ -50,6 +63,10 @@ export function accessLineFields(completed: CompletedRequest, fields: AccessLine
  * @internal
  */
 export class AccessLineWriter {
+  /** The logger's message key, and its JSON, made once. */
+  private messageKey: string | undefined;
+  private messageKeyJson = '';
+
   constructor(private readonly logger: Logger) {}
 
   /** Whether the logger writes lines of this level now (its level can change at run time). */
@@ -58,17 +75,22 @@ export class AccessLineWriter {
   }
 
   /** Writes one line; the caller checked `enabled(level)`. */
-  write(level: AccessLineLevel, fields: string, message: string): void {
+  write(level: AccessLineLevel, { fields, messageJson }: AccessLineText): void {
     const logger = this.logger as Logger & Record<symbol, unknown>;
     const stream = logger[streamSym] as { write(line: string): unknown };
     if (routesByLevel(stream)) {
-      logger[level]({ ...(JSON.parse(`{${fields.slice(1)}}`) as object), [PREFORMATTED]: true }, message);
+      logger[level]({ ...(JSON.parse(`{${fields.slice(1)}}`) as object), [PREFORMATTED]: true }, JSON.parse(messageJson) as string);
       return;
     }
     const levelValue = logger.levels.values[level];
     const label = (logger[lsCacheSym] as Record<number, string>)[levelValue];
     const time = (logger[timeSym] as () => string)();
-    stream.write(`${label}${time}${logger[chindingsSym] as string}${fields},${json(logger[messageKeySym] as string)}:${json(message)}${logger[endSym] as string}`);
+    const messageKey = logger[messageKeySym] as string;
+    if (messageKey !== this.messageKey) {
+      this.messageKey = messageKey;
+      this.messageKeyJson = json(messageKey);
+    }
+    stream.write(`${label}${time}${logger[chindingsSym] as string}${fields},${this.messageKeyJson}:${messageJson}${logger[endSym] as string}`);
   }
 }
 

@@ -88,6 +88,8 @@ describe('AccessLog', () => {
     ['a numeric and a listed content type', completed({ responseHeaders: { 'content-length': 3, 'content-type': ['text/plain', 'x'] } })],
     // Strings with and without what JSON escapes: quotes, backslashes, control characters, surrogate pairs; DEL, U+2028 and accents as they are.
     ['strings JSON escapes and strings it does not', completed({ path: '/a"b\\c/\n/\u0000/\u001f/\u007f/\u2028/é/😀', headers: { 'user-agent': 'ünï\tcode', 'content-length': '1' } })],
+    // The message joins the method's and the path's JSON: a method with a dash, a path starting with a surrogate pair.
+    ['an unusual method and a path starting with a surrogate pair', completed({ path: '😀/x"', method: 'M-SEARCH' })],
   ])('should write %s byte for byte as pino writes the same object', (_name, request) => {
     expect(written(request)).toEqual([throughPino(request, '10.1.2.3')]);
   });
@@ -104,6 +106,9 @@ describe('AccessLog', () => {
     expect(parsed.request.path).toBe(path);
     expect(parsed.request.user_agent).toBe(agent);
     expect(parsed['@message']).toBe(`GET ${path} 200`);
+    // Lone surrogates where the message joins the method and the path come back too (pino's own path would write U+FFFD).
+    const edges = '\udc00/x\ud800';
+    expect((JSON.parse(written(completed({ path: edges }))[0]) as { '@message': string })['@message']).toBe(`GET ${edges} 200`);
     // A lone surrogate in an otherwise plain string is escaped too, as JSON.stringify escapes it.
     const [lone] = written(completed({ headers: { 'user-agent': 'lone\ud800' } }));
     expect(lone).toContain('"user_agent":"lone\\ud800"');
