@@ -1,13 +1,14 @@
 // A KVM guest's idle cores: with the `haltpoll` cpuidle driver and guest_halt_poll_ns at 0
 // (as some VM images set it; the kernel's default is 200000), an idle vCPU halts at once.
 // The load generator's core is idle whenever it waits for the server, so each response the
-// server writes then wakes a halted vCPU, and the wake-up (an IPI, a VM exit) is charged
-// to the server's write. The slower the server, the longer the load core idles and the
-// more of its wake-ups cost that: a configuration doing more per request pays a second
-// time, in kernel time, for a load generator sharing its machine, not for its own work
-// (measured in BENCHMARKS.md: `full` 72-76 against 89-104 µs CPU a request, `bare` the same).
-// For the run, idle cores poll for up to the kernel's default before halting, as a
-// machine with the default does; the setting is put back when the run ends.
+// server writes then wakes a halted vCPU, and the wake-up (an IPI, a VM exit) is charged to
+// the server's write, in kernel time: on the sixth and seventh sessions' VM, 14-19 µs of
+// CPU a request in both `bare` and `full`, which is the machine's, not the app's or the
+// library's. It costs every configuration about the same per response, so the ratios
+// hardly move (`full / bare` 0.583 with polling, 0.570 without, 30 pairs of `bench:ab`;
+// BENCHMARKS.md), but the µs a request, and the budget the goal leaves, are read without it.
+// For the run, idle cores poll for up to the kernel's default before halting, as a machine
+// with the default does; the setting is put back when the run ends.
 //   BENCH_HALT_POLL=keep   measure the machine as it is set
 //   BENCH_HALT_POLL=<ns>   poll for that long instead of 200000 ns
 'use strict';
