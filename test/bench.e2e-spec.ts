@@ -95,6 +95,31 @@ describe('npm run bench:request-pipeline (harness smoke test)', () => {
   });
 });
 
+describe('npm run bench:profile (harness smoke test)', () => {
+  it("should sample bare and full under load with perf and sort each one's CPU per request, the telemetry's only in full", async () => {
+    const { stdout } = await run(process.execPath, [path.join(__dirname, '../bench/profile.js')], {
+      env: { ...process.env, BENCH_MODES: 'bare;full', BENCH_DURATION: '2', BENCH_WARMUP: '1', BENCH_CONNECTIONS: '4', BENCH_PORT: String(await freePort()) },
+      timeout: 90_000,
+    });
+    const rows = new Map(
+      stdout.split('\n').flatMap((line) => {
+        const cells = line.split('|').map((cell) => cell.trim().replace(/\*/g, ''));
+        return cells.length === 5 && cells[1] !== '' && cells[1] !== '---' ? [[cells[1], [cells[2], cells[3]].map((cell) => (cell === '-' ? 0 : Number(cell)))] as const] : [];
+      }),
+    );
+    const [bareTotal, fullTotal] = rows.get('all')!;
+    expect(bareTotal).toBeGreaterThan(0);
+    expect(fullTotal).toBeGreaterThan(0);
+    expect(rows.get('app (Nest, express, the handler)')!.every((micros) => micros > 0)).toBe(true);
+    // Telemetry is sampled in full and nowhere in bare.
+    const telemetry = [...rows].filter(([category]) => category.startsWith('telemetry:'));
+    expect(telemetry.length).toBeGreaterThan(0);
+    expect(telemetry.every(([, [bare]]) => bare === 0)).toBe(true);
+    expect(telemetry.reduce((sum, [, [, full]]) => sum + full, 0)).toBeGreaterThan(0);
+    expect(stdout).toMatch(/full: the telemetry's functions[^\n]*\n +\d+\.\d\d  \S/);
+  });
+});
+
 describe('the benchmarks on a KVM guest whose idle cores never poll (bench/halt-polling.js)', () => {
   const script = path.join(__dirname, '../bench/halt-polling.js');
   let parameter: string;
