@@ -42,9 +42,14 @@ async function profile(mode, index, sink) {
     if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP });
     // perf samples exactly as long as the load runs: both start together and last DURATION seconds.
     const recorder = spawn('perf', ['record', '-F', String(FREQUENCY), '-e', 'cpu-clock', '-g', '-p', String(child.pid), '-o', data, '--', 'sleep', String(DURATION)], { stdio: 'ignore' });
-    const recorded = new Promise((resolve, reject) => recorder.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${mode}: perf record exited with ${code}`)))));
+    // Settles either way, so a perf that fails at once is reported after the load, not as an unhandled rejection.
+    const recorded = new Promise((resolve) => {
+      recorder.once('exit', (code) => resolve(code === 0 ? undefined : `exited with ${code}`));
+      recorder.once('error', (error) => resolve(error.message));
+    });
     const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
-    await recorded;
+    const failure = await recorded;
+    if (failure) throw new Error(`${mode}: perf record ${failure} (is the process allowed to profile? root, or kernel.perf_event_paranoid <= 1)`);
     const script = spawnSync('perf', ['script', '-i', data, '-F', 'comm,pid,tid,ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (script.status !== 0) throw new Error(`${mode}: perf script failed: ${script.stderr}`);
     return { mode, rps: result.requests.average, ...classify(script.stdout, { frequency: FREQUENCY, requests: result.requests.total }) };
