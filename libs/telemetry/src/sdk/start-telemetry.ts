@@ -23,6 +23,7 @@ import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.i
 import { resolveSdkOptions } from '../options/sdk-options.resolver';
 import { createInstrumentations } from './instrumentations.factory';
 import { createSampler } from './rule-based.sampler';
+import { PooledRandomIdGenerator } from './pooled-random-id-generator';
 import { StrictTraceContextPropagator } from '../propagation/strict-trace-context.propagator';
 import { createEncodedSpanExporter, createLogRecordExporter, createSpanExporter } from './span-exporter.factory';
 import { SpanExportMonitor } from './span-export-monitor';
@@ -64,6 +65,7 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
     resourceDetectors: resolved.detectResources ? [hostDetector, osDetector, processDetector, serviceInstanceIdDetector] : [],
     textMapPropagator: propagatorOf(process.env),
     sampler: createSampler(resolved.sampling),
+    idGenerator: new PooledRandomIdGenerator(),
     spanProcessors: [spanProcessor],
     instrumentations,
     // Metrics go through Prometheus and logs through pino (bridged to `loggerProvider`

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { trace, type Span } from '@opentelemetry/api';
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import { parseTraceparent } from '../propagation/traceparent';
+import { PooledRandomIdGenerator } from '../sdk/pooled-random-id-generator';
 import { TelemetryAttributes } from '../telemetry.constants';
 
 /** Property of the request object holding its tracking id. @internal */
@@ -13,7 +13,7 @@ export interface RequestWithTrackingId {
   headers: Record<string, string | string[] | undefined>;
 }
 
-const ids = new RandomIdGenerator();
+const ids = new PooledRandomIdGenerator();
 
 /** A new random tracking id: 32 lowercase hex characters, like a trace id. @internal */
 export function newTrackingId(): string {

@@ -1,0 +1,43 @@
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { PooledRandomIdGenerator } from './pooled-random-id-generator';
+import { currentTelemetryRuntime, startTelemetry } from './start-telemetry';
+
+describe('PooledRandomIdGenerator', () => {
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await currentTelemetryRuntime()?.shutdown();
+  });
+
+  it('should give lowercase hex trace and span ids, all distinct, across many refills of its pool', () => {
+    const ids = new PooledRandomIdGenerator();
+    const traceIds = Array.from({ length: 5000 }, () => ids.generateTraceId());
+    const spanIds = Array.from({ length: 5000 }, () => ids.generateSpanId());
+    for (const id of traceIds) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    for (const id of spanIds) expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(traceIds).size).toBe(traceIds.length);
+    expect(new Set(spanIds).size).toBe(spanIds.length);
+    // Every hex digit shows up in every position over 5000 ids: the bytes are spread, not stuck.
+    for (let position = 0; position < 32; position++) expect(new Set(traceIds.map((id) => id[position])).size).toBe(16);
+  });
+
+  it('should draw from the cryptographic source once per pool, and never give an all-zero (invalid) id', () => {
+    // The module object itself (a TypeScript namespace import's properties cannot be spied on).
+    const fill = jest.spyOn(require('node:crypto') as typeof import('node:crypto'), 'randomFillSync').mockImplementation((buffer) => (buffer as Buffer).fill(0));
+    const ids = new PooledRandomIdGenerator();
+    expect(ids.generateTraceId()).toBe(`${'0'.repeat(30)}01`);
+    expect(ids.generateSpanId()).toBe(`${'0'.repeat(14)}01`);
+    for (let index = 0; index < 300; index++) ids.generateTraceId();
+    // 4 KiB hold 256 trace ids: 302 ids of 16 or 8 bytes took two fills.
+    expect(fill).toHaveBeenCalledTimes(2);
+  });
+
+  it('should be the id generator of the SDK startTelemetry() starts', () => {
+    const generate = jest.spyOn(PooledRandomIdGenerator.prototype, 'generateTraceId');
+    const exporter = new InMemorySpanExporter();
+    startTelemetry({ serviceName: 'ids', spanExporter: exporter, batch: false, detectResources: false });
+    trace.getTracer('t').startSpan('root').end();
+    const [span] = exporter.getFinishedSpans();
+    expect(generate).toHaveReturnedWith(span.spanContext().traceId);
+  });
+});
