@@ -84,6 +84,16 @@ export class ProtobufWriter {
     this.pos += end - start;
   }
 
+  /** A few bytes encoded before (a remembered KeyValue), copied byte by byte: cheaper than `set` on a view at this size. */
+  copy(bytes: Uint8Array): void {
+    const length = bytes.length;
+    this.ensure(length);
+    const buffer = this.buffer;
+    let pos = this.pos;
+    for (let index = 0; index < length; index++) buffer[pos++] = bytes[index];
+    this.pos = pos;
+  }
+
   /** A lowercase or uppercase hex id as its bytes (trace and span ids). */
   hex(value: string): void {
     const length = value.length >>> 1;

@@ -2,6 +2,7 @@ import type { HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
 import type { IExportTraceServiceResponse, ISerializer } from '@opentelemetry/otlp-transformer';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+import { KeyValueMemo } from './key-value-memo';
 import { ProtobufWriter } from './otlp-protobuf-writer';
 
 // SpanFlags (trace.proto): the W3C trace flags, and whether the parent was remote.
@@ -219,11 +220,19 @@ function writeTime(writer: ProtobufWriter, [seconds, nanos]: HrTime): void {
   writer.fixed64(low >>> 0, (fromLowHigh32 + fromHighHigh32 + Math.floor(low / 4294967296)) >>> 0);
 }
 
+// One for the process: a KeyValue's bytes are the same whoever writes them.
+const keyValues = new KeyValueMemo();
+
 function writeAttributes(writer: ProtobufWriter, attributes: Record<string, unknown>, field: number): void {
   for (const key in attributes) {
     if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+    const value = attributes[key];
     writer.tag(field, LENGTH_DELIMITED);
-    writeKeyValue(writer, key, attributes[key]);
+    if (keyValues.writeRemembered(writer, key, value)) continue;
+    const start = writer.pos;
+    writeKeyValue(writer, key, value);
+    const type = typeof value;
+    if (type === 'string' || type === 'number' || type === 'boolean') keyValues.remember(writer, key, value as string | number | boolean, start);
   }
 }
 

@@ -1,0 +1,57 @@
+import { KeyValueMemo } from './key-value-memo';
+import { ProtobufWriter } from './otlp-protobuf-writer';
+
+/** Writes `key` = `value` as the encoder does (a placeholder for the KeyValue's bytes), remembering it; returns whether the memo wrote it. */
+function write(memo: KeyValueMemo, writer: ProtobufWriter, key: string, value: string): boolean {
+  if (memo.writeRemembered(writer, key, value)) return true;
+  const start = writer.pos;
+  writer.string(`${key}=${value}`);
+  memo.remember(writer, key, value, start);
+  return false;
+}
+
+describe('KeyValueMemo', () => {
+  it('should copy the bytes of a value written before under the same key, and only of that value', () => {
+    const memo = new KeyValueMemo();
+    const writer = new ProtobufWriter();
+    expect(write(memo, writer, 'method', 'GET')).toBe(false);
+    const first = Buffer.from(writer.finish());
+    expect(write(memo, writer, 'method', 'GET')).toBe(true);
+    expect(Buffer.from(writer.finish())).toEqual(first);
+    expect(write(memo, writer, 'method', 'POST')).toBe(false);
+    expect(write(memo, writer, 'other', 'GET')).toBe(false);
+  });
+
+  it('should keep copies, not views of the reused buffer', () => {
+    const memo = new KeyValueMemo();
+    const writer = new ProtobufWriter();
+    write(memo, writer, 'k', 'v');
+    const bytes = Buffer.from(writer.finish());
+    writer.string('something else entirely');
+    writer.finish();
+    write(memo, writer, 'k', 'v');
+    expect(Buffer.from(writer.finish())).toEqual(bytes);
+  });
+
+  it('should stop taking new values of a key that changes more than it repeats, and take them again once it repeats', () => {
+    const memo = new KeyValueMemo();
+    const writer = new ProtobufWriter();
+    for (let index = 0; index < 20; index++) write(memo, writer, 'url.path', `/items/${index}`);
+    // The last value written was not kept (nor copied): written again, it is encoded again.
+    expect(write(memo, writer, 'url.path', '/items/19')).toBe(false);
+    expect(write(memo, writer, 'url.path', '/items/19')).toBe(false);
+    // A key that repeats more than it changes follows its value.
+    const status = new KeyValueMemo();
+    for (let index = 0; index < 5; index++) write(status, writer, 'status', '200');
+    write(status, writer, 'status', '404');
+    expect(write(status, writer, 'status', '404')).toBe(true);
+  });
+
+  it('should remember at most 512 keys', () => {
+    const memo = new KeyValueMemo();
+    const writer = new ProtobufWriter();
+    for (let index = 0; index < 600; index++) write(memo, writer, `key.${index}`, 'v');
+    expect(write(memo, writer, 'key.511', 'v')).toBe(true);
+    expect(write(memo, writer, 'key.512', 'v')).toBe(false);
+  });
+});

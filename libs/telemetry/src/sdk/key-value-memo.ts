@@ -1,0 +1,61 @@
+import type { ProtobufWriter } from './otlp-protobuf-writer';
+
+/** An attribute key's last value written, the KeyValue bytes it made, and how often they were reused. */
+class Remembered {
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    public value: string | number | boolean,
+    public bytes: Uint8Array,
+  ) {}
+}
+
+// Keys beyond this many are encoded every time: attribute keys an app mints per request
+// (ids in the key) must not grow the memo without bound.
+const MAX_KEYS = 512;
+// A KeyValue larger than this is not worth keeping (a long path or user agent).
+const MAX_BYTES = 256;
+
+/**
+ * The encoded KeyValue of each attribute key's last value. A SERVER span's attributes
+ * mostly repeat from request to request (method, scheme, server and client address, user
+ * agent, protocol, route, status): their bytes are copied rather than encoded again.
+ * A key whose value changes more often than it repeats (`url.path`, `tracking.id`) stops
+ * being remembered, so it costs no copy. The bytes of a KeyValue do not depend on where
+ * it is written (the field tag and the enclosing lengths are written around it).
+ * @internal
+ */
+export class KeyValueMemo {
+  private readonly entries = new Map<string, Remembered>();
+
+  /** Writes the remembered bytes of `key` = `value` and returns true, or returns false. */
+  writeRemembered(writer: ProtobufWriter, key: string, value: unknown): boolean {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.value !== value) return false;
+    entry.hits++;
+    writer.copy(entry.bytes);
+    return true;
+  }
+
+  /** After `key` = `value` was written at `start` to `writer.pos`: keeps its bytes if the key's values tend to repeat. */
+  remember(writer: ProtobufWriter, key: string, value: string | number | boolean, start: number): void {
+    const length = writer.pos - start;
+    if (length > MAX_BYTES) return;
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      if (this.entries.size < MAX_KEYS) this.entries.set(key, new Remembered(value, copyOf(writer, start)));
+      return;
+    }
+    entry.misses++;
+    // A key that changes more than it repeats keeps its old bytes and costs no copy.
+    if (entry.misses > entry.hits + 1) return;
+    entry.value = value;
+    entry.bytes = copyOf(writer, start);
+  }
+}
+
+/** A copy (Buffer's `slice` is a view, and the writer's buffer is reused). */
+function copyOf(writer: ProtobufWriter, start: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(writer.buffer, start, writer.pos);
+}
