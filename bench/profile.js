@@ -6,8 +6,8 @@
 // says what is left between `full` and `bare`. Needs Linux `perf` (Debian: linux-perf)
 // and the right to profile the process (root, or kernel.perf_event_paranoid <= 1).
 //   BENCH_MODES='bare;full' BENCH_DURATION=8 BENCH_WARMUP=3 BENCH_FREQUENCY=999 npm run bench:profile
-// Names of JIT-compiled functions can be stale where V8 reused the code's address; the
-// categories, which go by file, are less exposed to that than single functions.
+// JIT-compiled frames are named from Node's perf map, the latest code at an address first
+// (bench/perf-map.js): perf's own naming keeps the first, which V8 may since have freed.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -16,6 +16,7 @@ const path = require('node:path');
 const autocannon = require('autocannon');
 const { pinning, runOnLoadCore, startSink, startApp } = require('./http-harness');
 const { classify, CATEGORIES } = require('./profile-classifier');
+const { loadPerfMap, renameJitFrames } = require('./perf-map');
 
 const MODES = (process.env.BENCH_MODES ?? 'bare;full').split(';').map((mode) => mode.trim()).filter(Boolean);
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
@@ -50,9 +51,11 @@ async function profile(mode, index, sink) {
     const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
     const failure = await recorded;
     if (failure) throw new Error(`${mode}: perf record ${failure} (is the process allowed to profile? root, or kernel.perf_event_paranoid <= 1)`);
-    const script = spawnSync('perf', ['script', '-i', data, '-F', 'comm,pid,tid,ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const script = spawnSync('perf', ['script', '-i', data, '-F', 'comm,pid,tid,ip,sym,dso'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (script.status !== 0) throw new Error(`${mode}: perf script failed: ${script.stderr}`);
-    return { mode, rps: result.requests.average, ...classify(script.stdout, { frequency: FREQUENCY, requests: result.requests.total }) };
+    const mapFile = `/tmp/perf-${child.pid}.map`;
+    const perfMap = fs.existsSync(mapFile) ? loadPerfMap(mapFile) : { nameAt: () => undefined };
+    return { mode, rps: result.requests.average, ...classify(renameJitFrames(script.stdout, perfMap), { frequency: FREQUENCY, requests: result.requests.total }) };
   } finally {
     child.kill('SIGTERM');
     fs.rmSync(data, { force: true });

@@ -120,6 +120,47 @@ describe('npm run bench:profile (harness smoke test)', () => {
   });
 });
 
+describe("bench:profile naming JIT frames from Node's perf map (bench/perf-map.js)", () => {
+  const { loadPerfMap, renameJitFrames } = require('../bench/perf-map');
+  const mapFile = path.join(os.tmpdir(), `perf-map-spec-${process.pid}.map`);
+  beforeAll(() => {
+    fs.writeFileSync(
+      mapFile,
+      [
+        "7f0000001000 200 JS:^'onEnding /work/main/node_modules/@opentelemetry/sdk-trace/dist/MultiSpanProcessor.cjs:40:10",
+        "7f0000002000 100 JS:*'send /work/main/node_modules/express/lib/response.js:125:25",
+        // The first address freed and reused by code compiled later, at the same start and overlapping from below.
+        "7f0000001000 180 JS:*'begin /work/main/libs/telemetry/dist/http/http-request-pipeline.js:166:10",
+        "7f0000000f00 140 JS:*'handle /work/main/libs/telemetry/dist/http/http-request-pipeline.js:145:11",
+      ].join('\n'),
+    );
+  });
+  afterAll(() => fs.rmSync(mapFile, { force: true }));
+
+  it('should name an address after the latest code that covers it, and nothing outside every entry', () => {
+    const map = loadPerfMap(mapFile);
+    expect(map.nameAt(0x7f0000001010)).toMatch(/handle/); // covered by the latest two; the last written wins
+    expect(map.nameAt(0x7f0000001100)).toMatch(/begin/); // past the overlapping one's end
+    expect(map.nameAt(0x7f0000002050)).toMatch(/send/);
+    expect(map.nameAt(0x7f0000003000)).toBeUndefined();
+  });
+
+  it("should rename the perf map's frames of `perf script` and drop every frame's object file", () => {
+    const text = [
+      'node 1/1',
+      "\t    7f0000001100 JS:^'onEnding /work/main/node_modules/@opentelemetry/sdk-trace/dist/MultiSpanProcessor.cjs:40:10 (/tmp/perf-1.map)",
+      '\t          560406 node::http_parser::Parser::Proxy<int (node::http_parser::Parser::*)(), &node::http_parser::Parser::on_headers_complete>::Raw (/work/main/node_modules/node/bin/node)',
+      '\t    7f0000009999 [unknown] (/tmp/perf-1.map)',
+    ].join('\n');
+    expect(renameJitFrames(text, loadPerfMap(mapFile)).split('\n')).toEqual([
+      'node 1/1',
+      "\t    7f0000001100 JS:*'begin /work/main/libs/telemetry/dist/http/http-request-pipeline.js:166:10",
+      '\t          560406 node::http_parser::Parser::Proxy<int (node::http_parser::Parser::*)(), &node::http_parser::Parser::on_headers_complete>::Raw',
+      '\t    7f0000009999 [unknown]',
+    ]);
+  });
+});
+
 describe('the benchmarks on a KVM guest whose idle cores never poll (bench/halt-polling.js)', () => {
   const script = path.join(__dirname, '../bench/halt-polling.js');
   let parameter: string;
