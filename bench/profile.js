@@ -39,6 +39,7 @@ async function profile(mode, index, sink) {
   const data = path.join(os.tmpdir(), `bench-profile-${index}.data`);
   const url = `http://127.0.0.1:${PORT + index}/api/v1/items/42`;
   const child = await startApp(`${mode} ${PERF_FLAGS}`, PORT + index, sink.url, logFile);
+  const mapFile = `/tmp/perf-${child.pid}.map`;
   try {
     if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP });
     // perf samples exactly as long as the load runs: both start together and last DURATION seconds.
@@ -53,13 +54,12 @@ async function profile(mode, index, sink) {
     if (failure) throw new Error(`${mode}: perf record ${failure} (is the process allowed to profile? root, or kernel.perf_event_paranoid <= 1)`);
     const script = spawnSync('perf', ['script', '-i', data, '-F', 'comm,pid,tid,ip,sym,dso'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (script.status !== 0) throw new Error(`${mode}: perf script failed: ${script.stderr}`);
-    const mapFile = `/tmp/perf-${child.pid}.map`;
     const perfMap = fs.existsSync(mapFile) ? loadPerfMap(mapFile) : { nameAt: () => undefined };
     return { mode, rps: result.requests.average, ...classify(renameJitFrames(script.stdout, perfMap), { frequency: FREQUENCY, requests: result.requests.total }) };
   } finally {
     child.kill('SIGTERM');
     fs.rmSync(data, { force: true });
-    fs.rmSync(`/tmp/perf-${child.pid}.map`, { force: true });
+    fs.rmSync(mapFile, { force: true });
   }
 }
 

@@ -63,11 +63,12 @@ export interface AccessLineText {
  * @internal
  */
 export class AccessLineWriter {
-  /** The logger's message key, and its JSON, made once. */
-  private messageKey: string | undefined;
-  private messageKeyJson = '';
+  /** The logger's message key as JSON, made once (a logger's message key is set when it is created). */
+  private readonly messageKeyJson: string;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(private readonly logger: Logger) {
+    this.messageKeyJson = json((logger as Logger & Record<symbol, unknown>)[messageKeySym] as string);
+  }
 
   /** Whether the logger writes lines of this level now (its level can change at run time). */
   enabled(level: AccessLineLevel): boolean {
@@ -85,11 +86,6 @@ export class AccessLineWriter {
     const levelValue = logger.levels.values[level];
     const label = (logger[lsCacheSym] as Record<number, string>)[levelValue];
     const time = (logger[timeSym] as () => string)();
-    const messageKey = logger[messageKeySym] as string;
-    if (messageKey !== this.messageKey) {
-      this.messageKey = messageKey;
-      this.messageKeyJson = json(messageKey);
-    }
     stream.write(`${label}${time}${logger[chindingsSym] as string}${fields},${this.messageKeyJson}:${messageJson}${logger[endSym] as string}`);
   }
 }

@@ -1,13 +1,9 @@
 import { KeyValueMemo } from './key-value-memo';
 import { ProtobufWriter } from './otlp-protobuf-writer';
 
-/** Writes `key` = `value` as the encoder does (a placeholder for the KeyValue's bytes), remembering it; returns whether the memo wrote it. */
+/** Writes `key` = `value` through the memo (a placeholder for the KeyValue's bytes); returns whether the memo copied remembered bytes. */
 function write(memo: KeyValueMemo, writer: ProtobufWriter, key: string, value: string): boolean {
-  if (memo.writeRemembered(writer, key, value)) return true;
-  const start = writer.pos;
-  writer.string(`${key}=${value}`);
-  memo.remember(writer, key, value, start);
-  return false;
+  return memo.write(writer, key, value, (out, k, v) => out.string(`${k}=${v}`));
 }
 
 describe('KeyValueMemo', () => {

@@ -29,20 +29,26 @@ const MAX_BYTES = 256;
 export class KeyValueMemo {
   private readonly entries = new Map<string, Remembered>();
 
-  /** Writes the remembered bytes of `key` = `value` and returns true, or returns false. */
-  writeRemembered(writer: ProtobufWriter, key: string, value: unknown): boolean {
+  /**
+   * Writes `key` = `value`: the remembered bytes when the key's last value was this one,
+   * otherwise through `encode`, then keeps the new bytes if the key's values tend to
+   * repeat. Returns whether the remembered bytes were written.
+   */
+  write<V>(writer: ProtobufWriter, key: string, value: V, encode: (writer: ProtobufWriter, key: string, value: V) => void): boolean {
     const entry = this.entries.get(key);
-    if (entry === undefined || entry.value !== value) return false;
-    entry.hits++;
-    writer.copy(entry.bytes);
-    return true;
+    if (entry !== undefined && entry.value === value) {
+      entry.hits++;
+      writer.copy(entry.bytes);
+      return true;
+    }
+    const start = writer.pos;
+    encode(writer, key, value);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') this.remember(entry, writer, key, value, start);
+    return false;
   }
 
-  /** After `key` = `value` was written at `start` to `writer.pos`: keeps its bytes if the key's values tend to repeat. */
-  remember(writer: ProtobufWriter, key: string, value: string | number | boolean, start: number): void {
-    const length = writer.pos - start;
-    if (length > MAX_BYTES) return;
-    const entry = this.entries.get(key);
+  private remember(entry: Remembered | undefined, writer: ProtobufWriter, key: string, value: string | number | boolean, start: number): void {
+    if (writer.pos - start > MAX_BYTES) return;
     if (entry === undefined) {
       if (this.entries.size < MAX_KEYS) this.entries.set(key, new Remembered(value, copyOf(writer, start)));
       return;

@@ -226,13 +226,8 @@ const keyValues = new KeyValueMemo();
 function writeAttributes(writer: ProtobufWriter, attributes: Record<string, unknown>, field: number): void {
   for (const key in attributes) {
     if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-    const value = attributes[key];
     writer.tag(field, LENGTH_DELIMITED);
-    if (keyValues.writeRemembered(writer, key, value)) continue;
-    const start = writer.pos;
-    writeKeyValue(writer, key, value);
-    const type = typeof value;
-    if (type === 'string' || type === 'number' || type === 'boolean') keyValues.remember(writer, key, value as string | number | boolean, start);
+    keyValues.write(writer, key, attributes[key], writeKeyValue);
   }
 }
 
