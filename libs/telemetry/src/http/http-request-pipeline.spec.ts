@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Post, Res, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { SpanKind, trace, type Attributes } from '@opentelemetry/api';
+import { SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { MemoryLogDestination } from '../testing/memory-log-destination';
 import { resetNestjsPinoForTests } from '../testing/reset-logger';
+import { SdkSpanStarter } from '../sdk/sdk-span-starter';
 import { TelemetryModule } from '../telemetry.module';
 import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 import type { HttpRequestObserver } from './http-request-observer.interface';
@@ -118,22 +119,31 @@ describe('HttpRequestPipeline', () => {
       toString: () => 'OwnSampler',
     };
     const samplers: Array<TelemetrySdkOptions['sampler']> = [undefined, { alwaysSample: [{ header: 'x-debug' }] }, ownSampler];
+    const starts = jest.spyOn(SdkSpanStarter.prototype, 'start');
     for (const sampler of samplers) {
+      starts.mockClear();
       await start(true, { sampler });
-      await request(app.getHttpServer()).get('/pipeline/fast?page=2').set('User-Agent', 'pipeline-spec').expect(200);
+      // The first span goes through the SDK's tracer, the next through SdkSpanStarter: both get them.
+      for (let index = 0; index < 2; index++) await request(app.getHttpServer()).get('/pipeline/fast?page=2').set('User-Agent', 'pipeline-spec').expect(200);
       await settle();
-      const span = tracing!.spans().find((finished) => finished.kind === SpanKind.SERVER)!;
-      expect(span.attributes).toMatchObject({
-        'http.request.method': 'GET',
-        'url.path': '/pipeline/fast',
-        'url.scheme': 'http',
-        'server.address': '127.0.0.1',
-        'user_agent.original': 'pipeline-spec',
-        'network.protocol.version': '1.1',
-        'http.route': '/pipeline/fast',
-        'http.response.status_code': 200,
-      });
-      expect(span.attributes['client.address']).toMatch(/127\.0\.0\.1$/);
+      const spans = tracing!.spans().filter((finished) => finished.kind === SpanKind.SERVER);
+      expect(spans).toHaveLength(2);
+      expect(starts.mock.results.map((result) => (result.value as Span | undefined)?.spanContext().traceId)).toEqual([undefined, spans[1].spanContext().traceId]);
+      expect(spans[1].constructor).toBe(spans[0].constructor);
+      for (const span of spans) {
+        expect(span.attributes).toMatchObject({
+          'http.request.method': 'GET',
+          'url.path': '/pipeline/fast',
+          'url.scheme': 'http',
+          'server.address': '127.0.0.1',
+          'user_agent.original': 'pipeline-spec',
+          'network.protocol.version': '1.1',
+          'http.route': '/pipeline/fast',
+          'http.response.status_code': 200,
+        });
+        expect(span.attributes['client.address']).toMatch(/127\.0\.0\.1$/);
+        expect(span.attributes['tracking.id']).toBe(span.spanContext().traceId);
+      }
       await app.close();
       await tracing?.stop();
     }

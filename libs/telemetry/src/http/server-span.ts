@@ -14,7 +14,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { headerAttribute } from '../sdk/rule-based.sampler';
 import type { HandlerErrorSlot } from './handler-error';
-import { libraryTracer } from '../tracing/library-tracer';
+import { librarySpanStarter, libraryTracer } from '../tracing/library-tracer';
 import type { ObservedRequest } from './http-request-observer.interface';
 import { httpMethodOf } from './http-method';
 import { RequestContext } from './request-context';
@@ -72,12 +72,16 @@ export function startServerSpan(
   const parent = propagation.extract(RequestContext.over(ROOT_CONTEXT), request.headers);
   const method = httpMethodOf(request.method);
   const tracer = libraryTracer();
-  let span: Span;
-  if (samplerReadsAttributes) {
-    span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, path, capturedHeaders) }, parent);
-  } else {
-    span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
-    if (span.isRecording()) span.setAttributes(requestAttributes(request, method, path, capturedHeaders));
+  const starter = librarySpanStarter();
+  let span = starter?.start(method, SpanKind.SERVER, parent, () => requestAttributes(request, method, path, capturedHeaders), samplerReadsAttributes);
+  if (span === undefined) {
+    if (samplerReadsAttributes) {
+      span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, path, capturedHeaders) }, parent);
+    } else {
+      span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+      if (span.isRecording()) span.setAttributes(requestAttributes(request, method, path, capturedHeaders));
+    }
+    starter?.learnFrom(span);
   }
   const rpcMetadata = new ServerRpcMetadata(span);
   return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(parent, span), rpcMetadata));

@@ -1,9 +1,11 @@
 import { trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { currentTracerProvider } from '../sdk/global-tracer-provider';
+import { SdkSpanStarter } from '../sdk/sdk-span-starter';
 import { TRACER_NAME } from '../telemetry.constants';
 
 let cachedFor: TracerProvider | undefined;
 let cached: Tracer | undefined;
+let cachedStarter: SdkSpanStarter | undefined;
 
 /**
  * The library's tracer, looked up once per tracer provider instead of on every span:
@@ -17,6 +19,18 @@ export function libraryTracer(): Tracer {
   if (provider !== cachedFor || cached === undefined) {
     cachedFor = provider;
     cached = trace.getTracer(TRACER_NAME);
+    // The provider's own tracer behind the global proxy: the one the SDK's fields are read from.
+    cachedStarter = SdkSpanStarter.for(provider.getTracer(TRACER_NAME));
   }
   return cached;
+}
+
+/**
+ * The starter of the library's SERVER spans for the current provider's tracer, when it
+ * is the SDK's (SdkSpanStarter); undefined otherwise.
+ * @internal
+ */
+export function librarySpanStarter(): SdkSpanStarter | undefined {
+  libraryTracer();
+  return cachedStarter;
 }

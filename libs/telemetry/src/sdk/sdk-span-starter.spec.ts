@@ -1,0 +1,236 @@
+import { ROOT_CONTEXT, SamplingDecision, SpanKind, TraceFlags, createTraceState, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  TracerProvider,
+  type ReadableSpan,
+  type Sampler,
+  type SpanLimits,
+  type SpanProcessor,
+  type TracerProviderOptions,
+} from '@opentelemetry/sdk-trace';
+import { SdkSpanStarter } from './sdk-span-starter';
+
+const ATTRIBUTES: Attributes = {
+  'http.request.method': 'GET',
+  'url.path': '/api/v1/items/42',
+  'url.scheme': 'http',
+  'user_agent.original': 'a-rather-long-user-agent',
+  'http.request.header.x-tenant': ['blue', 'green-and-long'],
+};
+
+class ManualReader extends MetricReader {
+  protected async onShutdown(): Promise<void> {}
+  protected async onForceFlush(): Promise<void> {}
+}
+
+/** Records what the SDK hands its span processors, as it happens. */
+class RecordingProcessor implements SpanProcessor {
+  readonly started: Array<[Span, Context]> = [];
+  readonly finished: ReadableSpan[] = [];
+  onStart(span: Span, context: Context): void {
+    this.started.push([span, context]);
+  }
+  onEnd(span: ReadableSpan): void {
+    this.finished.push(span);
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+  reset(): void {
+    this.started.length = 0;
+    this.finished.length = 0;
+  }
+  getFinishedSpans(): ReadableSpan[] {
+    return this.finished;
+  }
+}
+
+function setUp(options: TracerProviderOptions = {}) {
+  const exporter = new RecordingProcessor();
+  const reader = new ManualReader();
+  const provider = new TracerProvider({
+    spanProcessors: [exporter],
+    meterProvider: new MeterProvider({ readers: [reader] }),
+    ...options,
+  });
+  const tracer = provider.getTracer('starter-spec');
+  const starter = SdkSpanStarter.for(tracer)!;
+  const learning = tracer.startSpan('learning', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+  starter.learnFrom(learning);
+  learning.end();
+  exporter.reset();
+  return { exporter, reader, tracer, starter };
+}
+
+/** The two ways to start the same span: the SDK's tracer, and the starter. */
+function startBoth(setup: ReturnType<typeof setUp>, context: Context, attributes: () => Attributes = () => ({ ...ATTRIBUTES }), readsAttributes = true) {
+  const viaTracer = setup.tracer.startSpan('GET', { kind: SpanKind.SERVER, attributes: attributes() }, context);
+  const viaStarter = setup.starter.start('GET', SpanKind.SERVER, context, attributes, readsAttributes)!;
+  return { viaTracer, viaStarter };
+}
+
+/** What must be equal between two spans started alike, ids and times aside. */
+function comparable(span: ReadableSpan) {
+  return {
+    class: span.constructor,
+    name: span.name,
+    kind: span.kind,
+    attributes: span.attributes,
+    droppedAttributesCount: span.droppedAttributesCount,
+    links: span.links,
+    events: span.events,
+    status: span.status,
+    parentSpanContext: span.parentSpanContext,
+    traceFlags: span.spanContext().traceFlags,
+    traceState: span.spanContext().traceState?.serialize(),
+    resource: span.resource,
+    instrumentationScope: span.instrumentationScope,
+  };
+}
+
+function endAndCompare(setup: ReturnType<typeof setUp>, viaTracer: Span, viaStarter: Span): ReadableSpan[] {
+  for (const span of [viaTracer, viaStarter]) {
+    span.setAttribute('http.route', '/api/v1/items/:id');
+    span.updateName('GET /api/v1/items/:id');
+    span.end();
+  }
+  const finished = setup.exporter.getFinishedSpans();
+  expect(finished).toHaveLength(2);
+  expect(comparable(finished[1])).toEqual(comparable(finished[0]));
+  return finished;
+}
+
+function remoteParent(traceFlags: TraceFlags): Context {
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags,
+    isRemote: true,
+    traceState: createTraceState('vendor=value'),
+  });
+}
+
+describe('SdkSpanStarter', () => {
+  it("should start the SDK's own span, equal to the tracer's in every field but its ids and times, through the same processors", () => {
+    const setup = setUp();
+    const { viaTracer, viaStarter } = startBoth(setup, ROOT_CONTEXT);
+    expect(viaStarter.constructor).toBe(viaTracer.constructor);
+    expect(viaStarter.isRecording()).toBe(true);
+    expect(setup.exporter.started.map(([span, context]) => [span === viaStarter, context])).toEqual([
+      [false, ROOT_CONTEXT],
+      [true, ROOT_CONTEXT],
+    ]);
+    const [tracerSpan, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
+    expect(starterSpan.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(starterSpan.spanContext().traceId).not.toBe(tracerSpan.spanContext().traceId);
+    expect(starterSpan.parentSpanContext).toBeUndefined();
+    expect(starterSpan.endTime[0]).toBeGreaterThan(0);
+  });
+
+  it("should continue a caller's trace as the tracer does: its trace id, parent span and trace state", () => {
+    const setup = setUp();
+    const { viaTracer, viaStarter } = startBoth(setup, remoteParent(TraceFlags.SAMPLED));
+    expect(viaStarter.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    const [, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
+    expect(starterSpan.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    expect(starterSpan.spanContext().traceState?.get('vendor')).toBe('value');
+  });
+
+  it("should give a non-recording span with the caller's trace id when the sampler drops it, and make no attributes for it", () => {
+    const setup = setUp({ sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }) });
+    const attributes = jest.fn(() => ({ ...ATTRIBUTES }));
+    const span = setup.starter.start('GET', SpanKind.SERVER, remoteParent(TraceFlags.NONE), attributes, false)!;
+    expect(span.isRecording()).toBe(false);
+    expect(span.spanContext()).toEqual(expect.objectContaining({ traceId: '0af7651916cd43dd8448eb211c80319c', traceFlags: TraceFlags.NONE }));
+    expect(span.spanContext().traceState?.get('vendor')).toBe('value');
+    expect(attributes).not.toHaveBeenCalled();
+    span.end();
+    expect(setup.exporter.getFinishedSpans()).toHaveLength(0);
+  });
+
+  it("should give the sampler the attributes when it reads them, and take its attributes and trace state as the tracer does", () => {
+    const seen: Attributes[] = [];
+    const sampler: Sampler = {
+      shouldSample: (_context, _traceId, _name, _kind, attributes) => {
+        seen.push({ ...attributes });
+        return { decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: { 'sampler.rule': 'tenant' }, traceState: createTraceState('rule=1') };
+      },
+      toString: () => 'recording sampler',
+    };
+    const setup = setUp({ sampler });
+    seen.length = 0;
+    const { viaTracer, viaStarter } = startBoth(setup, ROOT_CONTEXT);
+    expect(seen).toEqual([ATTRIBUTES, ATTRIBUTES]);
+    const [, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
+    expect(starterSpan.attributes['sampler.rule']).toBe('tenant');
+    expect(starterSpan.spanContext().traceState?.serialize()).toBe('rule=1');
+  });
+
+  it("should apply the SDK's span limits as the tracer does: values cut, attributes over the count dropped and counted", () => {
+    const limits: SpanLimits = { attributeValueLengthLimit: 6, attributeCountLimit: 3 };
+    const setup = setUp({ spanLimits: limits });
+    const { viaTracer, viaStarter } = startBoth(setup, ROOT_CONTEXT);
+    const [, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
+    expect(starterSpan.attributes['http.request.method']).toBe('GET');
+    expect(starterSpan.attributes['url.path']).toBe('/api/v');
+    expect(starterSpan.droppedAttributesCount).toBeGreaterThan(0);
+  });
+
+  it('should cut an array value over the length limit as the tracer does', () => {
+    const setup = setUp({ spanLimits: { attributeValueLengthLimit: 8 } });
+    const { viaTracer, viaStarter } = startBoth(setup, ROOT_CONTEXT, () => ({ 'http.request.header.x-tenant': ['blue', 'green-and-long'] }));
+    const [, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
+    expect(starterSpan.attributes['http.request.header.x-tenant']).toEqual(['blue', 'green-an']);
+  });
+
+  it('should start no span in a context where tracing is suppressed', () => {
+    const setup = setUp();
+    const span = setup.starter.start('GET', SpanKind.SERVER, suppressTracing(ROOT_CONTEXT), () => ({ ...ATTRIBUTES }), true)!;
+    expect(span.isRecording()).toBe(false);
+    expect(trace.isSpanContextValid(span.spanContext())).toBe(false);
+    span.end();
+    expect(setup.exporter.getFinishedSpans()).toHaveLength(0);
+  });
+
+  it("should count its spans in the SDK's own span metrics, as the tracer's", async () => {
+    const setup = setUp();
+    const { viaTracer, viaStarter } = startBoth(setup, ROOT_CONTEXT);
+    const live = async () => {
+      const { resourceMetrics } = await setup.reader.collect();
+      return sumOf(resourceMetrics, 'otel.sdk.span.live');
+    };
+    expect(await live()).toBe(2);
+    viaStarter.end();
+    expect(await live()).toBe(1);
+    viaTracer.end();
+    expect(await live()).toBe(0);
+    expect(sumOf((await setup.reader.collect()).resourceMetrics, 'otel.sdk.span.started')).toBe(3);
+  });
+
+  it('should start nothing before a span of the tracer has confirmed its fields, nor after one that does not match them', () => {
+    const provider = new TracerProvider();
+    const tracer = provider.getTracer('unconfirmed');
+    const starter = SdkSpanStarter.for(tracer)!;
+    expect(starter.ready).toBe(false);
+    expect(starter.start('GET', SpanKind.SERVER, ROOT_CONTEXT, () => ({}), false)).toBeUndefined();
+    // A span of another provider holds other processors and limits.
+    starter.learnFrom(new TracerProvider().getTracer('other').startSpan('other'));
+    expect(starter.ready).toBe(false);
+    starter.learnFrom(tracer.startSpan('own'));
+    expect(starter.ready).toBe(false);
+  });
+
+  it('should not take a tracer that is not the SDK’s', () => {
+    expect(SdkSpanStarter.for(trace.getTracer('no provider registered'))).toBeUndefined();
+    expect(SdkSpanStarter.for({ startSpan: () => trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '1'.repeat(16), traceFlags: 1 }), startActiveSpan: () => undefined } as never)).toBeUndefined();
+  });
+});
+
+function sumOf(resourceMetrics: ResourceMetrics, name: string): number {
+  let sum = 0;
+  for (const scope of resourceMetrics.scopeMetrics)
+    for (const metric of scope.metrics) if (metric.descriptor.name === name) for (const point of metric.dataPoints) sum += point.value as number;
+  return sum;
+}

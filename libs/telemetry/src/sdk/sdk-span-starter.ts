@@ -1,0 +1,197 @@
+import {
+  INVALID_SPAN_CONTEXT,
+  SamplingDecision,
+  SpanKind,
+  TraceFlags,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type SpanContext,
+  type Tracer,
+} from '@opentelemetry/api';
+import { cleanAttributes, isTracingSuppressed } from '@opentelemetry/core';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
+
+/** What the SDK's `Tracer` keeps from its provider (fields of `@opentelemetry/sdk-trace` 2.x and 3.x). */
+interface SdkTracerFields {
+  readonly _sampler: Sampler;
+  readonly _idGenerator: { generateTraceId(): string; generateSpanId(): string };
+  readonly _spanLimits: { attributeCountLimit: number; attributeValueLengthLimit: number };
+  readonly _resource: object;
+  readonly _spanProcessor: SpanProcessor;
+  readonly instrumentationScope: object;
+  readonly _tracerMetrics: { startSpan(parent: SpanContext | undefined, decision: SamplingDecision): (() => void) | undefined };
+}
+
+/** The options of the SDK's `SpanImpl` constructor, as its `Tracer.startSpan` passes them. */
+interface SdkSpanOptions {
+  resource: object;
+  scope: object;
+  context: Context;
+  spanContext: SpanContext;
+  name: string;
+  kind: SpanKind;
+  links: [];
+  parentSpanContext: SpanContext | undefined;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  startTime: undefined;
+  spanProcessor: SpanProcessor;
+  spanLimits: SdkTracerFields['_spanLimits'];
+  recordEndMetrics: (() => void) | undefined;
+}
+type SdkSpanClass = new (options: SdkSpanOptions) => Span;
+
+/** The attributes of a span, made only when it will record, unless the sampler reads them. */
+export type SpanAttributesSource = () => Attributes;
+
+/**
+ * Starts the SDK's own spans (`SpanImpl`) without going through `Tracer.startSpan`, for
+ * the one span every request has: the same ids, sampler call, SDK span metrics, span
+ * processors and span class, so a span started here is the SDK's span in every respect.
+ *
+ * Why: in `@opentelemetry/sdk-trace` 3.x, `Tracer.startSpan` reads `@opentelemetry/api`
+ * through the bundler's interop object, whose getters are bound functions V8 cannot
+ * inline (rolldown/rolldown#8719): five property reads through the runtime, 1.1-1.3 µs a
+ * span, a quarter of its time (BENCHMARKS.md). It also validates attributes the request
+ * pipeline built valid, twice. Started here, a SERVER span's start and end take about 40 %
+ * less time.
+ *
+ * It relies on the tracer's fields, which are not public API: it works only once it has
+ * checked them against a span the tracer itself started (`learnFrom`), and starts nothing
+ * otherwise, so the caller goes through `Tracer.startSpan` on an SDK that differs.
+ * @internal
+ */
+export class SdkSpanStarter {
+  private spanClass: SdkSpanClass | undefined;
+  /** Set once a span the tracer made did not match its fields: the fast path stays off. */
+  private mismatched = false;
+
+  private constructor(private readonly tracer: SdkTracerFields) {}
+
+  /** A starter for an SDK tracer, or undefined for any other (a proxy's no-op, a user's own implementation). */
+  static for(tracer: Tracer): SdkSpanStarter | undefined {
+    return hasSdkTracerFields(tracer) ? new SdkSpanStarter(tracer) : undefined;
+  }
+
+  /** Whether `start` starts spans: after a span of the tracer's own confirmed its fields. */
+  get ready(): boolean {
+    return this.spanClass !== undefined;
+  }
+
+  /**
+   * Learns the span class from a recording span the tracer started, if that span holds the
+   * very processor, limits, resource and scope the tracer has: then its constructor takes
+   * them as `Tracer.startSpan` passes them.
+   */
+  learnFrom(span: Span): void {
+    if (this.spanClass !== undefined || this.mismatched || !span.isRecording()) return;
+    const fields = span as unknown as Record<string, unknown>;
+    const tracer = this.tracer;
+    const matches =
+      fields._spanProcessor === tracer._spanProcessor &&
+      fields._spanLimits === tracer._spanLimits &&
+      fields.resource === tracer._resource &&
+      fields.instrumentationScope === tracer.instrumentationScope &&
+      typeof span.constructor === 'function' &&
+      span.constructor !== Object;
+    if (matches) this.spanClass = span.constructor as SdkSpanClass;
+    else this.mismatched = true;
+  }
+
+  /**
+   * Starts a span as `tracer.startSpan(name, { kind, attributes }, context)` does (no links,
+   * no start time), or returns undefined before `learnFrom` has confirmed the tracer.
+   * `attributes` are made before sampling when the sampler reads them
+   * (`samplerReadsAttributes`), else only for a span that records. They must be valid
+   * attribute values already (strings, numbers, booleans, arrays of one of them): the
+   * SDK's check of their types is skipped, its limits are not.
+   */
+  start(name: string, kind: SpanKind, context: Context, attributes: SpanAttributesSource, samplerReadsAttributes: boolean): Span | undefined {
+    const SpanClass = this.spanClass;
+    if (SpanClass === undefined) return undefined;
+    if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const tracer = this.tracer;
+    const parentSpanContext = trace.getSpan(context)?.spanContext();
+    const spanId = tracer._idGenerator.generateSpanId();
+    let traceId: string;
+    let traceState = undefined;
+    let validParentSpanContext: SpanContext | undefined;
+    if (parentSpanContext === undefined || !trace.isSpanContextValid(parentSpanContext)) {
+      traceId = tracer._idGenerator.generateTraceId();
+    } else {
+      traceId = parentSpanContext.traceId;
+      traceState = parentSpanContext.traceState;
+      validParentSpanContext = parentSpanContext;
+    }
+    let spanAttributes = samplerReadsAttributes ? attributes() : undefined;
+    const result = tracer._sampler.shouldSample(context, traceId, name, kind, spanAttributes ?? {}, []);
+    const decision = result.decision;
+    const recordEndMetrics = tracer._tracerMetrics.startSpan(parentSpanContext, decision);
+    const spanContext: SpanContext = {
+      traceId,
+      spanId,
+      traceFlags: decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceState: result.traceState ?? traceState,
+    };
+    if (decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+    spanAttributes ??= attributes();
+    let droppedAttributesCount = 0;
+    if (result.attributes !== undefined || !withinLimits(spanAttributes, tracer._spanLimits)) {
+      // The SDK's own merge and limits, as Tracer.startSpan applies them.
+      const cleaned = cleanAttributes(Object.assign(spanAttributes, result.attributes), tracer._spanLimits);
+      spanAttributes = cleaned.attributes ?? {};
+      droppedAttributesCount = cleaned.droppedAttributesCount ?? 0;
+    }
+    return new SpanClass({
+      resource: tracer._resource,
+      scope: tracer.instrumentationScope,
+      context,
+      spanContext,
+      name,
+      kind,
+      links: [],
+      parentSpanContext: validParentSpanContext,
+      attributes: spanAttributes,
+      droppedAttributesCount,
+      startTime: undefined,
+      spanProcessor: tracer._spanProcessor,
+      spanLimits: tracer._spanLimits,
+      recordEndMetrics,
+    });
+  }
+}
+
+function hasSdkTracerFields(tracer: Tracer): tracer is Tracer & SdkTracerFields {
+  const fields = tracer as unknown as Partial<Record<keyof SdkTracerFields, { [method: string]: unknown }>>;
+  return (
+    typeof fields._sampler?.shouldSample === 'function' &&
+    typeof fields._idGenerator?.generateTraceId === 'function' &&
+    typeof fields._idGenerator?.generateSpanId === 'function' &&
+    typeof fields._spanLimits === 'object' &&
+    typeof fields._resource === 'object' &&
+    typeof fields._spanProcessor?.onStart === 'function' &&
+    typeof fields._spanProcessor?.onEnd === 'function' &&
+    typeof fields.instrumentationScope === 'object' &&
+    typeof fields._tracerMetrics?.startSpan === 'function'
+  );
+}
+
+/** Whether no attribute would be dropped or cut by the span limits (strings and string arrays only, as the pipeline makes them). */
+function withinLimits(attributes: Attributes, limits: SdkTracerFields['_spanLimits']): boolean {
+  const countLimit = limits.attributeCountLimit ?? Infinity;
+  const lengthLimit = limits.attributeValueLengthLimit ?? Infinity;
+  let count = 0;
+  for (const key in attributes) {
+    if (++count > countLimit) return false;
+    if (lengthLimit === Infinity) continue;
+    const value = attributes[key];
+    if (typeof value === 'string') {
+      if (value.length > lengthLimit) return false;
+    } else if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'string' && item.length > lengthLimit) return false;
+    }
+  }
+  return true;
+}
