@@ -153,6 +153,18 @@ describe('HttpRequestPipeline', () => {
     await start(false);
   });
 
+  it("should take each request's server.address from its own Host header, without the port", async () => {
+    await start(true);
+    const hosts = ['api.example.com:8443', 'other.example.com', 'api.example.com:8443', '[::1]:3000', 'other.example.com'];
+    for (const host of hosts) await request(app.getHttpServer()).get('/pipeline/fast').set('Host', host).expect(200);
+    await settle();
+    const addresses = tracing!
+      .spans()
+      .filter((span) => span.kind === SpanKind.SERVER)
+      .map((span) => span.attributes['server.address']);
+    expect(addresses).toEqual(['api.example.com', 'other.example.com', 'api.example.com', '[::1]', 'other.example.com']);
+  });
+
   it("should end a request whose response emitted 'error': in-flight back to 0, one duration, one access line", async () => {
     await start(true);
     const response = await request(app.getHttpServer()).get('/pipeline/stream-error');

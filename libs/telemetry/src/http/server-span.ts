@@ -100,7 +100,7 @@ function requestAttributes(
     [ATTR_URL_SCHEME]: (request.socket as { encrypted?: boolean } | null | undefined)?.encrypted ? 'https' : 'http',
   };
   const host = request.headers.host;
-  if (typeof host === 'string') attributes[ATTR_SERVER_ADDRESS] = cut(host.replace(/:\d+$/, ''));
+  if (typeof host === 'string') attributes[ATTR_SERVER_ADDRESS] = serverAddressOf(host);
   const userAgent = request.headers['user-agent'];
   if (typeof userAgent === 'string') attributes[ATTR_USER_AGENT_ORIGINAL] = cut(userAgent);
   const client = request.socket?.remoteAddress;
@@ -141,6 +141,19 @@ export function endServerSpan(
   if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();
+}
+
+// Requests to one service mostly name one host: the last one's address is kept, not matched again.
+let lastHost = '';
+let lastServerAddress = '';
+
+/** The `Host` header without its port. */
+function serverAddressOf(host: string): string {
+  if (host !== lastHost) {
+    lastServerAddress = cut(host.replace(/:\d+$/, ''));
+    lastHost = host;
+  }
+  return lastServerAddress;
 }
 
 function cut(value: string): string {

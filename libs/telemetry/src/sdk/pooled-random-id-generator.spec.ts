@@ -27,8 +27,11 @@ describe('PooledRandomIdGenerator', () => {
     const ids = new PooledRandomIdGenerator();
     expect(ids.generateTraceId()).toBe(`${'0'.repeat(30)}01`);
     expect(ids.generateSpanId()).toBe(`${'0'.repeat(14)}01`);
-    for (let index = 0; index < 300; index++) ids.generateTraceId();
-    // 4 KiB hold 256 trace ids: 302 ids of 16 or 8 bytes took two fills.
+    for (let index = 0; index < 62; index++) ids.generateTraceId();
+    // 1 KiB holds 64 trace ids: 63 trace ids and two span ids (1,024 bytes) took one fill, the next id a second.
+    expect(ids.generateSpanId()).toBe(`${'0'.repeat(14)}01`);
+    expect(fill).toHaveBeenCalledTimes(1);
+    expect(ids.generateTraceId()).toBe(`${'0'.repeat(30)}01`);
     expect(fill).toHaveBeenCalledTimes(2);
   });
 
