@@ -13,6 +13,8 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
 import { headerAttribute } from '../sdk/rule-based.sampler';
+import type { SdkSpanStarter } from '../sdk/sdk-span-starter';
+import { TelemetryAttributes } from '../telemetry.constants';
 import type { HandlerErrorSlot } from './handler-error';
 import { librarySpanStarter, libraryTracer } from '../tracing/library-tracer';
 import type { ObservedRequest } from './http-request-observer.interface';
@@ -73,7 +75,8 @@ export function startServerSpan(
   const method = httpMethodOf(request.method);
   const tracer = libraryTracer();
   const starter = librarySpanStarter();
-  let span = starter?.start(method, SpanKind.SERVER, parent, () => requestAttributes(request, method, path, capturedHeaders), samplerReadsAttributes);
+  // Started by the SDK's tracer until the starter has learned it; the tracking id is then an attribute from the start.
+  let span = starter?.start(method, SpanKind.SERVER, parent, (traceId) => requestAttributes(request, method, path, capturedHeaders, traceId), samplerReadsAttributes);
   if (span === undefined) {
     if (samplerReadsAttributes) {
       span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, path, capturedHeaders) }, parent);
@@ -93,6 +96,7 @@ function requestAttributes(
   method: string,
   path: string,
   capturedHeaders: readonly string[],
+  trackingId?: string,
 ): Record<string, string | string[]> {
   const attributes: Record<string, string | string[]> = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
@@ -111,6 +115,8 @@ function requestAttributes(
     const value = request.headers[name];
     if (value !== undefined) attributes[headerAttribute(name)] = (Array.isArray(value) ? value : [value]).map(cut);
   }
+  // The tracking id is the trace id (assignTrackingId, which sets it on spans started without it).
+  if (trackingId !== undefined) attributes[TelemetryAttributes.TRACKING_ID] = trackingId;
   return attributes;
 }
 
@@ -133,14 +139,21 @@ export function endServerSpan(
   aborted: boolean,
   errorType: string | undefined,
 ): void {
+  const starter = librarySpanStarter();
   if (route !== undefined) {
-    span.setAttribute(ATTR_HTTP_ROUTE, route);
+    setKnownAttribute(starter, span, ATTR_HTTP_ROUTE, route);
     span.updateName(`${httpMethodOf(method)} ${route}`);
   }
-  if (!aborted) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
+  if (!aborted) setKnownAttribute(starter, span, ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+  if (errorType !== undefined) setKnownAttribute(starter, span, ATTR_ERROR_TYPE, errorType);
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();
+}
+
+/** An attribute the pipeline made valid: set without the SDK's type check where the starter can (SdkSpanStarter.setValidAttribute). */
+function setKnownAttribute(starter: SdkSpanStarter | undefined, span: Span, key: string, value: string | number): void {
+  if (starter === undefined) span.setAttribute(key, value);
+  else starter.setValidAttribute(span, key, value);
 }
 
 // Requests to one service mostly name one host: the last one's address is kept, not matched again.

@@ -209,6 +209,46 @@ describe('SdkSpanStarter', () => {
     expect(sumOf((await setup.reader.collect()).resourceMetrics, 'otel.sdk.span.started')).toBe(3);
   });
 
+  it('should set attributes it is told are valid as setAttribute does: new, overwritten, over the count limit, cut, after the end', () => {
+    const setup = setUp({ spanLimits: { attributeCountLimit: 6, attributeValueLengthLimit: 12 } });
+    const { viaTracer, viaStarter } = startBoth(setup, ROOT_CONTEXT, () => ({ 'http.request.method': 'GET', 'url.path': '/items/42' }));
+    const operations: Array<[string, string | number]> = [
+      ['http.route', '/items/:id'],
+      ['http.response.status_code', 200],
+      ['http.response.status_code', 404],
+      ['error.type', 'a-value-longer-than-twelve'],
+      ['tracking.id', 'abc'],
+      ['late.one', 'dropped: over the count'],
+      ['late.two', 7],
+      ['', 'an empty key is invalid'],
+    ];
+    for (const [key, value] of operations) {
+      viaTracer.setAttribute(key, value);
+      setup.starter.setValidAttribute(viaStarter, key, value);
+    }
+    const [, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
+    expect(starterSpan.attributes).toMatchObject({ 'http.response.status_code': 404, 'error.type': 'a-value-lon' + 'g' });
+    expect(Object.keys(starterSpan.attributes)).toHaveLength(6);
+    expect(starterSpan.droppedAttributesCount).toBe(2);
+  });
+
+  it('should leave a span that has ended as the SDK leaves it', () => {
+    const setup = setUp();
+    const span = setup.starter.start('GET', SpanKind.SERVER, ROOT_CONTEXT, () => ({}), false)!;
+    span.end();
+    setup.starter.setValidAttribute(span, 'after.end', 'x');
+    expect((span as unknown as ReadableSpan).attributes['after.end']).toBeUndefined();
+  });
+
+  it("should set attributes on spans that are not its own through their setAttribute", () => {
+    const setup = setUp();
+    const unsampled = trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '1'.repeat(16), traceFlags: TraceFlags.NONE });
+    expect(() => setup.starter.setValidAttribute(unsampled, 'http.route', '/x')).not.toThrow();
+    const other = new TracerProvider().getTracer('other').startSpan('other') as unknown as ReadableSpan & Span;
+    setup.starter.setValidAttribute(other, 'http.route', '/x');
+    expect(other.attributes['http.route']).toBe('/x');
+  });
+
   it('should start nothing before a span of the tracer has confirmed its fields, nor after one that does not match them', () => {
     const provider = new TracerProvider();
     const tracer = provider.getTracer('unconfirmed');

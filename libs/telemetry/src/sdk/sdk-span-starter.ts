@@ -43,8 +43,16 @@ interface SdkSpanOptions {
 }
 type SdkSpanClass = new (options: SdkSpanOptions) => Span;
 
-/** The attributes of a span, made only when it will record, unless the sampler reads them. */
-export type SpanAttributesSource = () => Attributes;
+/** The attributes of a span, made only when it will record unless the sampler reads them; given the span's trace id, for attributes that repeat it. */
+export type SpanAttributesSource = (traceId: string) => Attributes;
+
+/** The SDK span's own fields `setValidAttribute` keeps as `SpanImpl.setAttribute` does. */
+interface SdkSpanFields {
+  readonly attributes: Record<string, unknown>;
+  readonly _spanLimits: SdkTracerFields['_spanLimits'];
+  _attributesCount: number;
+  readonly _ended: boolean;
+}
 
 /**
  * Starts the SDK's own spans (`SpanImpl`) without going through `Tracer.startSpan`, for
@@ -90,6 +98,9 @@ export class SdkSpanStarter {
     const fields = span as unknown as Record<string, unknown>;
     const tracer = this.tracer;
     const matches =
+      typeof fields._attributesCount === 'number' &&
+      typeof fields._ended === 'boolean' &&
+      typeof fields.attributes === 'object' &&
       fields._spanProcessor === tracer._spanProcessor &&
       fields._spanLimits === tracer._spanLimits &&
       fields.resource === tracer._resource &&
@@ -98,6 +109,30 @@ export class SdkSpanStarter {
       span.constructor !== Object;
     if (matches) this.spanClass = span.constructor as SdkSpanClass;
     else this.mismatched = true;
+  }
+
+  /**
+   * Sets an attribute whose value the caller knows valid (a string or a finite number) on a
+   * span this starter started, as `SpanImpl.setAttribute` does but without its check of the
+   * value's type, which allocates a `WeakSet` per call (`isAnyValue` in `@opentelemetry/core`).
+   * Anything else (another span, an ended one, a limit reached, a value to cut) goes
+   * through `setAttribute`, with the SDK's own handling and warnings.
+   */
+  setValidAttribute(span: Span, key: string, value: string | number): void {
+    const fields = span as unknown as SdkSpanFields;
+    if (span.constructor !== this.spanClass || this.spanClass === undefined || fields._ended || key.length === 0) {
+      span.setAttribute(key, value);
+      return;
+    }
+    const attributes = fields.attributes;
+    const isNew = !Object.hasOwn(attributes, key);
+    const limits = fields._spanLimits;
+    if ((isNew && fields._attributesCount >= limits.attributeCountLimit) || (typeof value === 'string' && !(value.length <= limits.attributeValueLengthLimit))) {
+      span.setAttribute(key, value);
+      return;
+    }
+    attributes[key] = value;
+    if (isNew) fields._attributesCount++;
   }
 
   /**
@@ -125,7 +160,7 @@ export class SdkSpanStarter {
       traceState = parentSpanContext.traceState;
       validParentSpanContext = parentSpanContext;
     }
-    let spanAttributes = samplerReadsAttributes ? attributes() : undefined;
+    let spanAttributes = samplerReadsAttributes ? attributes(traceId) : undefined;
     const result = tracer._sampler.shouldSample(context, traceId, name, kind, spanAttributes ?? {}, []);
     const decision = result.decision;
     const recordEndMetrics = tracer._tracerMetrics.startSpan(parentSpanContext, decision);
@@ -136,7 +171,7 @@ export class SdkSpanStarter {
       traceState: result.traceState ?? traceState,
     };
     if (decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
-    spanAttributes ??= attributes();
+    spanAttributes ??= attributes(traceId);
     let droppedAttributesCount = 0;
     if (result.attributes !== undefined || !withinLimits(spanAttributes, tracer._spanLimits)) {
       // The SDK's own merge and limits, as Tracer.startSpan applies them.

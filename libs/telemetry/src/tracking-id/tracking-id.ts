@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { trace, type Span } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { parseTraceparent } from '../propagation/traceparent';
 import { PooledRandomIdGenerator } from '../sdk/pooled-random-id-generator';
 import { TelemetryAttributes } from '../telemetry.constants';
@@ -82,7 +83,8 @@ export function assignTrackingId(
     trackingId = traceId;
     // A span from an instrumentation of the user's own may have set them already.
     if (response.getHeader(header) === undefined) {
-      span!.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
+      // The request pipeline's SERVER span may carry it from its start.
+      if ((span as Partial<ReadableSpan>).attributes?.[TelemetryAttributes.TRACKING_ID] !== traceId) span!.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
       response.setHeader(header, traceId);
     }
   }
