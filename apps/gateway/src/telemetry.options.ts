@@ -5,4 +5,6 @@ export const telemetryOptions: TelemetryModuleOptions = {
   serviceName: 'api-gateway',
   serviceVersion: '1.0.0',
   project: 'workflow-platform',
+  // The service browsers call: front-end RUM tools join their spans to the trace through Server-Timing.
+  serverTiming: true,
 };

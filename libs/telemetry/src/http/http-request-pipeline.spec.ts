@@ -153,6 +153,20 @@ describe('HttpRequestPipeline', () => {
     await start(false);
   });
 
+  it('should send Server-Timing with the server span\'s traceparent only when serverTiming is on', async () => {
+    await start(true);
+    const plain = await request(app.getHttpServer()).get('/pipeline/fast').expect(200);
+    expect(plain.headers['server-timing']).toBeUndefined();
+    await app.close();
+    await tracing?.stop();
+    await start(true, { serverTiming: true });
+    const timed = await request(app.getHttpServer()).get('/pipeline/fast').expect(200);
+    await settle();
+    const span = tracing!.spans().find((finished) => finished.kind === SpanKind.SERVER)!;
+    expect(timed.headers['server-timing']).toBe(`traceparent;desc="00-${span.spanContext().traceId}-${span.spanContext().spanId}-01"`);
+    expect(timed.headers['x-tracking-id']).toBe(span.spanContext().traceId);
+  });
+
   it("should take each request's server.address from its own Host header, without the port", async () => {
     await start(true);
     const hosts = ['api.example.com:8443', 'other.example.com', 'api.example.com:8443', '[::1]:3000', 'other.example.com'];

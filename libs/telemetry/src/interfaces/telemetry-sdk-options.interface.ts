@@ -212,8 +212,10 @@ export interface TelemetrySdkOptions {
   /**
    * Send the request's trace context to browsers as
    * `Server-Timing: traceparent;desc="00-…"`, which front-end RUM tools read to join
-   * their spans to the server's trace.
-   * @default true
+   * their spans to the server's trace. Off unless asked for: only a service browsers call
+   * directly needs it, and the header costs every response (about 1 µs of CPU a request in
+   * `npm run bench:ab`, BENCHMARKS.md).
+   * @default false
    */
   serverTiming?: boolean;
   /**

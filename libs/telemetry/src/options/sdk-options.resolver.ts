@@ -91,7 +91,7 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
     sampling: resolveSampling(options, env, environment),
     ignorePaths: ignorePaths(options.ignorePaths ?? [...DEFAULT_IGNORED_PATHS]),
     trackingIdHeader: headerName(options.trackingIdHeader ?? DEFAULT_TRACKING_ID_HEADER),
-    serverTiming: bool('serverTiming', options.serverTiming ?? true),
+    serverTiming: bool('serverTiming', options.serverTiming ?? false),
     shutdownTimeoutMillis: positiveInteger('shutdownTimeoutMillis', options.shutdownTimeoutMillis ?? 10_000),
     exportErrorLogIntervalMillis: positiveInteger('exportErrorLogIntervalMillis', options.exportErrorLogIntervalMillis ?? 60_000),
     instrumentations: {
