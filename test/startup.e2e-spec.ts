@@ -164,6 +164,18 @@ describe('starting the SDK', () => {
     expect(JSON.parse(burst[19999])).toMatchObject({ '@message': 'burst line 19999', '@level': 'INFO', service: 'fixture' });
   });
 
+  it('should lose no log line when the process exits in the same turn as it logged, without closing the app', async () => {
+    const { stdout } = await run(process.execPath, [FIXTURE, 'abrupt'], {
+      cwd: ROOT,
+      env: { ...process.env, BURST_LINES: '5000' },
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const burst = stdout.split('\n').filter((line) => line.includes('"burst line '));
+    expect(burst).toHaveLength(5000);
+    expect(JSON.parse(burst[4999])).toMatchObject({ '@message': 'burst line 4999' });
+  });
+
   it('should name the function, file and line of each line with LOG_SOURCE, from V8 call sites and through source maps alike', async () => {
     const fixtureLine = readFileSync(FIXTURE, 'utf8').split('\n').findIndex((line) => line.includes('`burst line ${i}`')) + 1;
     // Plain node reads V8's call sites; --enable-source-maps makes it read the formatted stack instead.

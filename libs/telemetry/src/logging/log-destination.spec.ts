@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import fs, { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -33,6 +33,43 @@ describe('log destinations', () => {
     // The first of those lines went out in an asynchronous write, which may land after the synchronous ones.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sorted(readFileSync(file, 'utf8'))).toEqual(sorted(lines.join('')));
+  });
+
+  it("should write a turn's lines together, once the turn ends", async () => {
+    const file = join(directory, 'turn.log');
+    const writes = jest.spyOn(fs, 'write');
+    try {
+      const destination = asyncFileDestination(openSync(file, 'a'), 1024 * 1024);
+      const lines = Array.from({ length: 100 }, (_, index) => `{"n":${index}}\n`);
+      lines.forEach((line) => destination.write(line));
+      expect(writes).not.toHaveBeenCalled();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(writes).toHaveBeenCalledTimes(1);
+      expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
+  it("should write the turn's lines before flushSync returns, and start writing them on flush()", async () => {
+    const file = join(directory, 'flush.log');
+    const destination = asyncFileDestination(openSync(file, 'a'), 1024 * 1024);
+    const lines = Array.from({ length: 300 }, (_, index) => `{"n":${index},"text":"żółw"}\n`);
+    lines.slice(0, 150).forEach((line) => destination.write(line));
+    destination.flushSync!();
+    // Nothing was in flight: every line is in the file now, in order.
+    expect(readFileSync(file, 'utf8')).toBe(lines.slice(0, 150).join(''));
+    // pino's logger.flush() and its beforeExit handler call flush(): the turn's lines leave at once, not at the turn's end.
+    const writes = jest.spyOn(fs, 'write');
+    try {
+      lines.slice(150).forEach((line) => destination.write(line));
+      destination.flush!();
+      expect(writes).toHaveBeenCalledTimes(1);
+    } finally {
+      writes.mockRestore();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
   });
 
   it('should leave nothing in flight when flushed for exit, and write each later line before write returns', async () => {

@@ -55,17 +55,67 @@ export function decorateDestination(inner: LogDestination, write: (line: string)
  * rather than strings. In its string mode, every write measures the UTF-8 length of the
  * text still waiting (`Buffer.byteLength`), which flattens the rope of all lines not yet
  * written: a copy of kilobytes per line under load (9-17 KB a line measured, against 2 KB
- * here), so the copying grows with the backlog. Each line is encoded once instead, and
- * the waiting lines are joined once per write.
+ * here), so the copying grows with the backlog.
+ *
+ * The lines of one turn of the event loop are joined as text and encoded together when
+ * the turn ends: one `Buffer` a turn instead of one a line (about 150 ns a line less in a
+ * loop, and fewer objects for the garbage collector). Every flush of the stream, pino's
+ * own on exit included, takes the turn's lines first, so an exit in the middle of a turn
+ * loses none; once flushed for exit, each line is written before `write` returns.
  * @internal
  */
 export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDestination {
   const stream = pino.destination({ dest: fd, sync: false, maxWrite: maxWriteBytes, contentMode: 'buffer' } as Parameters<typeof pino.destination>[0]);
+  const state = stream as unknown as { _writing: boolean; sync: boolean };
+  let pending = '';
+  let scheduled = false;
+  const takePending = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending;
+    pending = '';
+    try {
+      stream.write(Buffer.from(text) as unknown as string);
+    } catch {
+      // A destroyed stream (the process is ending) takes no more lines; nothing to throw them at.
+    }
+  };
+  // pino's exit handler and `logger.flush()` call these on the stream itself.
+  const flushSync = stream.flushSync.bind(stream);
+  const flush = stream.flush.bind(stream);
+  stream.flushSync = () => {
+    // Written now, as flushSync writes the rest: handed over in sonic-boom's asynchronous
+    // mode, the turn's lines would go out in a write an exit right after does not wait for.
+    const wasSync = state.sync;
+    state.sync = true;
+    try {
+      takePending();
+    } finally {
+      state.sync = wasSync;
+    }
+    flushSync();
+  };
+  stream.flush = (callback?: (error?: Error) => void) => {
+    takePending();
+    flush(callback);
+  };
+  const write = (line: string): void => {
+    if (state.sync) {
+      takePending();
+      stream.write(Buffer.from(line) as unknown as string);
+      return;
+    }
+    pending += line;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(takePending);
+    }
+  };
   const flushForExit = async (maxWaitMillis: number): Promise<void> => {
+    takePending();
     // sonic-boom's flushSync writes what is buffered but not the chunk an asynchronous
     // write has in flight: an exit right after (a re-raised SIGTERM) loses that chunk,
     // typically the last lines of the shutdown. 'drain' comes once nothing is left.
-    const state = stream as unknown as { _writing: boolean; sync: boolean };
     if (state._writing) {
       await once(stream, 'drain', { signal: AbortSignal.timeout(maxWaitMillis) }).catch(() => undefined);
     }
@@ -74,5 +124,5 @@ export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDest
     state.sync = true;
     stream.flushSync();
   };
-  return { ...decorateDestination(stream, (line) => stream.write(Buffer.from(line) as unknown as string)), flushForExit };
+  return { ...decorateDestination(stream, write), flushForExit };
 }
