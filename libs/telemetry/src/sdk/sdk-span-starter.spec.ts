@@ -168,6 +168,37 @@ describe('SdkSpanStarter', () => {
     expect(starterSpan.spanContext().traceState?.serialize()).toBe('rule=1');
   });
 
+  it("should check attributes of the app's own as the tracer does: empty keys and what is over the limit dropped and counted", () => {
+    const setup = setUp({ spanLimits: { attributeCountLimit: 4 } });
+    const own = () =>
+      ({
+        'order.id': 'o-1',
+        'order.items': 3,
+        'order.flags': [true, false],
+        'order.nested': { not: 'allowed' },
+        'order.mixed': [1, 'two'],
+        'order.missing': undefined,
+        '': 'an empty key',
+        'order.late': 'over the count',
+        'order.later': 'over the count too',
+      }) as unknown as Attributes;
+    const viaTracer = setup.tracer.startSpan('Orders.place', { kind: SpanKind.INTERNAL, attributes: own() }, ROOT_CONTEXT);
+    const viaStarter = setup.starter.start('Orders.place', SpanKind.INTERNAL, ROOT_CONTEXT, own, true, false)!;
+    const [, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
+    // Equal to the tracer's span (above); and what the SDK's checks did to them:
+    expect(Object.keys(starterSpan.attributes)).toHaveLength(4);
+    expect(starterSpan.attributes).toMatchObject({ 'order.id': 'o-1', 'order.items': 3, 'order.flags': [true, false] });
+    expect(starterSpan.attributes['']).toBeUndefined();
+    expect(starterSpan.droppedAttributesCount).toBeGreaterThanOrEqual(3);
+    // Within the limits, the check alone drops them.
+    const unlimited = setUp();
+    const few = () => ({ '': 'an empty key', 'order.id': 'o-2', 'order.missing': undefined }) as unknown as Attributes;
+    const checked = unlimited.starter.start('Orders.place', SpanKind.INTERNAL, ROOT_CONTEXT, few, true, false)!;
+    const [, fewSpan] = endAndCompare(unlimited, unlimited.tracer.startSpan('Orders.place', { kind: SpanKind.INTERNAL, attributes: few() }, ROOT_CONTEXT), checked);
+    expect(fewSpan.attributes).toEqual({ 'order.id': 'o-2', 'http.route': '/api/v1/items/:id' });
+    expect(fewSpan.droppedAttributesCount).toBe(1);
+  });
+
   it("should apply the SDK's span limits as the tracer does: values cut, attributes over the count dropped and counted", () => {
     const limits: SpanLimits = { attributeValueLengthLimit: 6, attributeCountLimit: 3 };
     const setup = setUp({ spanLimits: limits });

@@ -43,6 +43,8 @@ interface SdkSpanOptions {
 }
 type SdkSpanClass = new (options: SdkSpanOptions) => Span;
 
+const NO_ATTRIBUTE_LIMITS = { attributeCountLimit: Infinity, attributeValueLengthLimit: Infinity };
+
 /** The attributes of a span, made only when it will record unless the sampler reads them; given the span's trace id, for attributes that repeat it. */
 export type SpanAttributesSource = (traceId: string) => Attributes;
 
@@ -56,7 +58,8 @@ interface SdkSpanFields {
 
 /**
  * Starts the SDK's own spans (`SpanImpl`) without going through `Tracer.startSpan`, for
- * the one span every request has: the same ids, sampler call, SDK span metrics, span
+ * the one span every request has and the library's own spans (`@Traced()`,
+ * `TraceService`): the same ids, sampler call, SDK span metrics, span
  * processors and span class, so a span started here is the SDK's span in every respect.
  *
  * Why: in `@opentelemetry/sdk-trace` 3.x, `Tracer.startSpan` reads `@opentelemetry/api`
@@ -139,11 +142,20 @@ export class SdkSpanStarter {
    * Starts a span as `tracer.startSpan(name, { kind, attributes }, context)` does (no links,
    * no start time), or returns undefined before `learnFrom` has confirmed the tracer.
    * `attributes` are made before sampling when the sampler reads them
-   * (`samplerReadsAttributes`), else only for a span that records. They must be valid
-   * attribute values already (strings, numbers, booleans, arrays of one of them): the
-   * SDK's check of their types is skipped, its limits are not.
+   * (`samplerReadsAttributes`), else only for a span that records. With `attributesValid`
+   * they must be valid attribute values already (strings, numbers, booleans, arrays of
+   * one of them), and the SDK's check of their types is skipped; without it (attributes
+   * of the app's own), they are checked as the tracer checks them. The SDK's limits apply
+   * either way.
    */
-  start(name: string, kind: SpanKind, context: Context, attributes: SpanAttributesSource, samplerReadsAttributes: boolean): Span | undefined {
+  start(
+    name: string,
+    kind: SpanKind,
+    context: Context,
+    attributes: SpanAttributesSource,
+    samplerReadsAttributes: boolean,
+    attributesValid = true,
+  ): Span | undefined {
     const SpanClass = this.spanClass;
     if (SpanClass === undefined) return undefined;
     if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -160,7 +172,15 @@ export class SdkSpanStarter {
       traceState = parentSpanContext.traceState;
       validParentSpanContext = parentSpanContext;
     }
-    let spanAttributes = samplerReadsAttributes ? attributes(traceId) : undefined;
+    let invalidAttributesCount = 0;
+    const made = (): Attributes => {
+      if (attributesValid) return attributes(traceId);
+      // The tracer's own first check: invalid values and empty keys dropped, and counted.
+      const checked = cleanAttributes(attributes(traceId), NO_ATTRIBUTE_LIMITS);
+      invalidAttributesCount = checked.droppedAttributesCount ?? 0;
+      return checked.attributes ?? {};
+    };
+    let spanAttributes = samplerReadsAttributes ? made() : undefined;
     const result = tracer._sampler.shouldSample(context, traceId, name, kind, spanAttributes ?? {}, []);
     const decision = result.decision;
     const recordEndMetrics = tracer._tracerMetrics.startSpan(parentSpanContext, decision);
@@ -171,13 +191,13 @@ export class SdkSpanStarter {
       traceState: result.traceState ?? traceState,
     };
     if (decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
-    spanAttributes ??= attributes(traceId);
-    let droppedAttributesCount = 0;
+    spanAttributes ??= made();
+    let droppedAttributesCount = invalidAttributesCount;
     if (result.attributes !== undefined || !withinLimits(spanAttributes, tracer._spanLimits)) {
       // The SDK's own merge and limits, as Tracer.startSpan applies them.
       const cleaned = cleanAttributes(Object.assign(spanAttributes, result.attributes), tracer._spanLimits);
       spanAttributes = cleaned.attributes ?? {};
-      droppedAttributesCount = cleaned.droppedAttributesCount ?? 0;
+      droppedAttributesCount += cleaned.droppedAttributesCount ?? 0;
     }
     return new SpanClass({
       resource: tracer._resource,

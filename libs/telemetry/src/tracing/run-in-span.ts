@@ -1,6 +1,6 @@
-import { context, SpanStatusCode, trace, type Span, type SpanOptions } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { isObservable, Observable } from 'rxjs';
-import { libraryTracer } from './library-tracer';
+import { librarySpanStarter, libraryTracer } from './library-tracer';
 
 /**
  * Called once the work of a span has ended, before the span ends: `failed` with its error,
@@ -21,8 +21,9 @@ export type SpanSettledHook = (span: Span, failed: boolean, error: unknown) => v
  * @internal
  */
 export function runInSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T, onSettled?: SpanSettledHook): T {
-  const span = libraryTracer().startSpan(name, options);
-  const spanContext = trace.setSpan(context.active(), span);
+  const parent = context.active();
+  const span = startSpan(name, options, parent);
+  const spanContext = trace.setSpan(parent, span);
   const settle = (failed: boolean, error?: unknown) => {
     if (failed) failSpan(span, error);
     onSettled?.(span, failed, error);
@@ -53,6 +54,22 @@ export function runInSpan<T>(name: string, options: SpanOptions, fn: (span: Span
   }
   settle(false);
   return result;
+}
+
+/**
+ * The span, from SdkSpanStarter where it can start it (no links, start time or `root`), or
+ * from the tracer, which the starter learns the SDK's span class from.
+ */
+function startSpan(name: string, options: SpanOptions, parent: Context): Span {
+  const starter = librarySpanStarter();
+  if (starter !== undefined && options.links === undefined && options.startTime === undefined && options.root !== true) {
+    const attributes = options.attributes;
+    const span = starter.start(name, options.kind ?? SpanKind.INTERNAL, parent, () => attributes ?? {}, true, false);
+    if (span !== undefined) return span;
+  }
+  const span = libraryTracer().startSpan(name, options, parent);
+  starter?.learnFrom(span);
+  return span;
 }
 
 /** Records an error on a span the way every span of this library does. @internal */

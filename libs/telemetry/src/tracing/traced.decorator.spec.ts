@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { firstValueFrom, lastValueFrom, map, throwError, timer } from 'rxjs';
+import { SdkSpanStarter } from '../sdk/sdk-span-starter';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { Traced } from './traced.decorator';
 
@@ -120,6 +121,26 @@ describe('@Traced()', () => {
     const inner = tracing.span('payments.charge');
     expect(inner.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
     expect(inner.spanContext().traceId).toBe(outer.spanContext().traceId);
+  });
+
+  it("should start every span after the tracer's first through SdkSpanStarter, with the same kind, attributes and parent", async () => {
+    const starts = jest.spyOn(SdkSpanStarter.prototype, 'start');
+    try {
+      await payments.outer();
+      await payments.charge(2);
+      const [first, second] = tracing.spans().filter((span) => span.name === 'payments.charge');
+      // The first span (outer) taught the starter; both charges came from it.
+      expect(starts.mock.results.map((result) => result.value !== undefined)).toEqual([false, true, true]);
+      expect(second.constructor).toBe(first.constructor);
+      for (const span of [first, second]) {
+        expect(span.kind).toBe(SpanKind.CLIENT);
+        expect(span.attributes).toEqual({ 'payment.provider': 'acme' });
+      }
+      expect(first.parentSpanContext?.spanId).toBe(tracing.span('Payments.outer').spanContext().spanId);
+      expect(second.parentSpanContext).toBeUndefined();
+    } finally {
+      starts.mockRestore();
+    }
   });
 
   it('should keep the method name', () => {
