@@ -94,6 +94,21 @@ describe('AccessLog', () => {
     expect(written(request)).toEqual([throughPino(request, '10.1.2.3')]);
   });
 
+  it('should write each line with its own values when consecutive requests differ, and repeat', () => {
+    const requests = [
+      completed(),
+      completed({ method: 'POST', route: '/orders', headers: { 'user-agent': 'k6/0.50' }, responseHeaders: { 'content-type': 'text/html' } }),
+      completed(),
+      completed({ route: undefined, status: 404, headers: { 'user-agent': 'curl/8.5"quoted' } }),
+      completed({ method: 'POST', route: '/orders', headers: { 'user-agent': 'k6/0.50' }, responseHeaders: { 'content-type': 'text/html' } }),
+    ];
+    requests[2].request.socket!.remoteAddress = '192.168.0.9';
+    const logs = new MemoryLogDestination();
+    const accessLog = new AccessLog(loggerWritingTo(logs), { maskIp: false });
+    for (const request of requests) accessLog.end(request);
+    expect(logs.raw()).toEqual(requests.map((request) => throughPino(request, request.request.socket!.remoteAddress)));
+  });
+
   it('should keep every hostile value a client chose inside its JSON string', () => {
     const path = '/a"b\\c\n{"@level":"FATAL"}\u0000\u2028\ud800';
     const agent = 'agent"\r\n,"tracking_id":"forged';
