@@ -73,11 +73,11 @@ export function startServerSpan(
   // The caller's span context (`traceparent`) and baggage chain onto the request's context too.
   const parent = propagation.extract(RequestContext.over(ROOT_CONTEXT), request.headers);
   const method = httpMethodOf(request.method);
-  const tracer = libraryTracer();
   const starter = librarySpanStarter();
   // Started by the SDK's tracer until the starter has learned it; the tracking id is then an attribute from the start.
   let span = starter?.start(method, SpanKind.SERVER, parent, (traceId) => requestAttributes(request, method, path, capturedHeaders, traceId), samplerReadsAttributes);
   if (span === undefined) {
+    const tracer = libraryTracer();
     if (samplerReadsAttributes) {
       span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: requestAttributes(request, method, path, capturedHeaders) }, parent);
     } else {

@@ -123,7 +123,7 @@ export class SdkSpanStarter {
    */
   setValidAttribute(span: Span, key: string, value: string | number): void {
     const fields = span as unknown as SdkSpanFields;
-    if (span.constructor !== this.spanClass || this.spanClass === undefined || fields._ended || key.length === 0) {
+    if (this.spanClass === undefined || span.constructor !== this.spanClass || fields._ended || key.length === 0) {
       span.setAttribute(key, value);
       return;
     }
@@ -141,12 +141,12 @@ export class SdkSpanStarter {
   /**
    * Starts a span as `tracer.startSpan(name, { kind, attributes }, context)` does (no links,
    * no start time), or returns undefined before `learnFrom` has confirmed the tracer.
-   * `attributes` are made before sampling when the sampler reads them
-   * (`samplerReadsAttributes`), else only for a span that records. With `attributesValid`
-   * they must be valid attribute values already (strings, numbers, booleans, arrays of
-   * one of them), and the SDK's check of their types is skipped; without it (attributes
-   * of the app's own), they are checked as the tracer checks them. The SDK's limits apply
-   * either way.
+   * With `attributesValid`, `attributes` must be valid attribute values already (strings,
+   * numbers, booleans, arrays of one of them) and the SDK's check of their types is
+   * skipped; they are made before sampling when the sampler reads them
+   * (`samplerReadsAttributes`), else only for a span that records. Without it (attributes
+   * of the app's own), they are made and checked before sampling, as the tracer does. The
+   * SDK's limits apply either way.
    */
   start(
     name: string,
@@ -172,15 +172,16 @@ export class SdkSpanStarter {
       traceState = parentSpanContext.traceState;
       validParentSpanContext = parentSpanContext;
     }
-    let invalidAttributesCount = 0;
-    const made = (): Attributes => {
-      if (attributesValid) return attributes(traceId);
-      // The tracer's own first check: invalid values and empty keys dropped, and counted.
+    let spanAttributes: Attributes | undefined;
+    let droppedAttributesCount = 0;
+    if (!attributesValid) {
+      // The tracer's own first check, before sampling as it does it: invalid values and empty keys dropped, and counted.
       const checked = cleanAttributes(attributes(traceId), NO_ATTRIBUTE_LIMITS);
-      invalidAttributesCount = checked.droppedAttributesCount ?? 0;
-      return checked.attributes ?? {};
-    };
-    let spanAttributes = samplerReadsAttributes ? made() : undefined;
+      spanAttributes = checked.attributes ?? {};
+      droppedAttributesCount = checked.droppedAttributesCount ?? 0;
+    } else if (samplerReadsAttributes) {
+      spanAttributes = attributes(traceId);
+    }
     const result = tracer._sampler.shouldSample(context, traceId, name, kind, spanAttributes ?? {}, []);
     const decision = result.decision;
     const recordEndMetrics = tracer._tracerMetrics.startSpan(parentSpanContext, decision);
@@ -191,8 +192,7 @@ export class SdkSpanStarter {
       traceState: result.traceState ?? traceState,
     };
     if (decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
-    spanAttributes ??= made();
-    let droppedAttributesCount = invalidAttributesCount;
+    spanAttributes ??= attributes(traceId);
     if (result.attributes !== undefined || !withinLimits(spanAttributes, tracer._spanLimits)) {
       // The SDK's own merge and limits, as Tracer.startSpan applies them.
       const cleaned = cleanAttributes(Object.assign(spanAttributes, result.attributes), tracer._spanLimits);
