@@ -152,26 +152,25 @@ describe('starting the SDK', () => {
     expect(messages[messages.length - 1]).toBe('shutdown on SIGTERM did not finish within 1500 ms (shutdownTimeoutMillis): exiting now');
   });
 
-  it('should lose no log line on a normal shutdown, even an immediate exit after close', async () => {
-    const { stdout } = await run(process.execPath, [FIXTURE, 'burst'], {
+  /** The fixture's "burst line" lines on stdout, from a run in `mode` that logs `count` of them. */
+  async function burstLines(mode: 'burst' | 'abrupt', count: number): Promise<string[]> {
+    const { stdout } = await run(process.execPath, [FIXTURE, mode], {
       cwd: ROOT,
-      env: { ...process.env, BURST_LINES: '20000' },
+      env: { ...process.env, BURST_LINES: String(count) },
       timeout: 60_000,
       maxBuffer: 64 * 1024 * 1024,
     });
-    const burst = stdout.split('\n').filter((line) => line.includes('"burst line '));
+    return stdout.split('\n').filter((line) => line.includes('"burst line '));
+  }
+
+  it('should lose no log line on a normal shutdown, even an immediate exit after close', async () => {
+    const burst = await burstLines('burst', 20000);
     expect(burst).toHaveLength(20000);
     expect(JSON.parse(burst[19999])).toMatchObject({ '@message': 'burst line 19999', '@level': 'INFO', service: 'fixture' });
   });
 
   it('should lose no log line when the process exits in the same turn as it logged, without closing the app', async () => {
-    const { stdout } = await run(process.execPath, [FIXTURE, 'abrupt'], {
-      cwd: ROOT,
-      env: { ...process.env, BURST_LINES: '5000' },
-      timeout: 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const burst = stdout.split('\n').filter((line) => line.includes('"burst line '));
+    const burst = await burstLines('abrupt', 5000);
     expect(burst).toHaveLength(5000);
     expect(JSON.parse(burst[4999])).toMatchObject({ '@message': 'burst line 4999' });
   });
