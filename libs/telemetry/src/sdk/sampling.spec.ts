@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { context, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { AlwaysOnSampler, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 import { suppressTracing } from '@opentelemetry/core';
 import request from 'supertest';
@@ -8,7 +8,8 @@ import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { MemoryLogDestination } from '../testing/memory-log-destination';
 import { resetNestjsPinoForTests } from '../testing/reset-logger';
 import { TelemetryModule } from '../telemetry.module';
-import { RuleBasedSampler, samplerReadsAttributes } from './rule-based.sampler';
+import { createSampler, RuleBasedSampler, samplerReadsAttributes } from './rule-based.sampler';
+import { PooledRandomIdGenerator } from './pooled-random-id-generator';
 import { resolveSdkOptions } from '../options/sdk-options.resolver';
 import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 
@@ -124,5 +125,29 @@ describe('samplerReadsAttributes', () => {
     expect(samplerReadsAttributes(resolved({ ratio: 0.5 }))).toBe(false);
     expect(samplerReadsAttributes(resolved({ ratio: 0.5, alwaysSample: [{ path: '/api/checkout/*' }] }))).toBe(true);
     expect(samplerReadsAttributes(resolved(new AlwaysOnSampler()))).toBe(true);
+  });
+});
+
+describe('createSampler', () => {
+  const resolved = (sampler: TelemetrySdkOptions['sampler']) => resolveSdkOptions({ sampler }).sampling;
+  const ids = new PooledRandomIdGenerator();
+  const traceIds = Array.from({ length: 2_000 }, () => ids.generateTraceId());
+  const decisions = (sampler: { shouldSample: AlwaysOnSampler['shouldSample'] }, parent = ROOT_CONTEXT) =>
+    traceIds.map((traceId) => sampler.shouldSample(parent, traceId, 'GET', SpanKind.SERVER, {}, []).decision);
+
+  it('should decide every trace id as the ratio sampler does, at a ratio of 1, 0 or between', () => {
+    for (const ratio of [1, 0, 0.25, 0.5]) {
+      const expected = decisions(new TraceIdRatioBasedSampler(ratio));
+      expect(decisions(createSampler(resolved({ ratio, parentBased: false })))).toEqual(expected);
+      expect(decisions(createSampler(resolved({ ratio })))).toEqual(expected);
+    }
+    // The ratio between is really applied: some sampled, some not.
+    expect(new Set(decisions(createSampler(resolved({ ratio: 0.5 }))))).toEqual(new Set([SamplingDecision.RECORD_AND_SAMPLED, SamplingDecision.NOT_RECORD]));
+  });
+
+  it("should follow a caller's decision over a ratio of 1 or 0", () => {
+    const parent = (flags: TraceFlags) => trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: '00f067aa0ba902b7', traceFlags: flags, isRemote: true });
+    expect(new Set(decisions(createSampler(resolved({ ratio: 1 })), parent(TraceFlags.NONE)))).toEqual(new Set([SamplingDecision.NOT_RECORD]));
+    expect(new Set(decisions(createSampler(resolved({ ratio: 0 })), parent(TraceFlags.SAMPLED)))).toEqual(new Set([SamplingDecision.RECORD_AND_SAMPLED]));
   });
 });
