@@ -12,7 +12,7 @@ import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
 import { samplerReadsAttributes } from '../sdk/rule-based.sampler';
 import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
 import { TELEMETRY_OPTIONS, TELEMETRY_RUNTIME } from '../telemetry.constants';
-import { assignTrackingId, newTrackingId, untracedRequestStorage, type UntracedRequest } from '../tracking-id/tracking-id';
+import { assignServerSpanTrackingId, assignTrackingId, newTrackingId, untracedRequestStorage, type UntracedRequest } from '../tracking-id/tracking-id';
 import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
 import { ObservationContext, RequestObservation } from './request-observation';
@@ -167,11 +167,13 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     const query = url.indexOf('?');
     const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders, this.samplerReadsAttributes) : undefined;
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
-    const serverSpan = started && trace.isSpanContextValid(started.span.spanContext()) ? started : undefined;
-    const trackingId = assignTrackingId(request, response, header, serverSpan?.span);
+    const spanContext = started?.span.spanContext();
+    const serverSpan = spanContext !== undefined && trace.isSpanContextValid(spanContext) ? started : undefined;
+    const trackingId = serverSpan
+      ? assignServerSpanTrackingId(request, response, header, serverSpan.span, spanContext!.traceId)
+      : assignTrackingId(request, response, header);
     if (serverSpan && this.options.serverTiming) {
-      const spanContext = serverSpan.span.spanContext();
-      response.setHeader('Server-Timing', `traceparent;desc="${formatTraceparent(spanContext, spanContext.traceFlags)}"`);
+      response.setHeader('Server-Timing', `traceparent;desc="${formatTraceparent(spanContext!, spanContext!.traceFlags)}"`);
     }
     // Without a span, the request's store keeps what the span would: the id, and the class of a handler's error.
     const untraced: UntracedRequest | undefined = serverSpan ? undefined : { trackingId };

@@ -91,3 +91,19 @@ export function assignTrackingId(
   request[TRACKING_ID_KEY] = trackingId;
   return trackingId;
 }
+
+/**
+ * assignTrackingId for the SERVER span the request pipeline has just started and found
+ * valid: the pipeline sees the response before any other code, so no header is set yet,
+ * and the trace id is known good (not checked again: two regular expressions a request).
+ * @internal
+ */
+export function assignServerSpanTrackingId(request: RequestWithTrackingId, response: ResponseWithHeaders, header: string, span: Span, traceId: string): string {
+  const assigned = request[TRACKING_ID_KEY];
+  if (assigned !== undefined) return assigned;
+  // A span the starter made carries it from its start; one the SDK's tracer made does not.
+  if ((span as Partial<ReadableSpan>).attributes?.[TelemetryAttributes.TRACKING_ID] !== traceId) span.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
+  response.setHeader(header, traceId);
+  request[TRACKING_ID_KEY] = traceId;
+  return traceId;
+}
