@@ -82,11 +82,7 @@ export function assignTrackingId(
   } else {
     trackingId = traceId;
     // A span from an instrumentation of the user's own may have set them already.
-    if (response.getHeader(header) === undefined) {
-      // The request pipeline's SERVER span may carry it from its start.
-      if ((span as Partial<ReadableSpan>).attributes?.[TelemetryAttributes.TRACKING_ID] !== traceId) span!.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
-      response.setHeader(header, traceId);
-    }
+    if (response.getHeader(header) === undefined) markSpanAndResponse(span!, response, header, traceId);
   }
   request[TRACKING_ID_KEY] = trackingId;
   return trackingId;
@@ -101,9 +97,14 @@ export function assignTrackingId(
 export function assignServerSpanTrackingId(request: RequestWithTrackingId, response: ResponseWithHeaders, header: string, span: Span, traceId: string): string {
   const assigned = request[TRACKING_ID_KEY];
   if (assigned !== undefined) return assigned;
-  // A span the starter made carries it from its start; one the SDK's tracer made does not.
-  if ((span as Partial<ReadableSpan>).attributes?.[TelemetryAttributes.TRACKING_ID] !== traceId) span.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
-  response.setHeader(header, traceId);
+  markSpanAndResponse(span, response, header, traceId);
   request[TRACKING_ID_KEY] = traceId;
   return traceId;
+}
+
+/** The span's `tracking.id` attribute and the response's header, both the trace id. */
+function markSpanAndResponse(span: Span, response: ResponseWithHeaders, header: string, traceId: string): void {
+  // A SERVER span the span starter made carries it from its start; one the SDK's tracer made does not.
+  if ((span as Partial<ReadableSpan>).attributes?.[TelemetryAttributes.TRACKING_ID] !== traceId) span.setAttribute(TelemetryAttributes.TRACKING_ID, traceId);
+  response.setHeader(header, traceId);
 }
