@@ -1,7 +1,7 @@
 import { Controller, Get, Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
-import { AlwaysOnSampler, SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, SamplingDecision, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace';
 import { suppressTracing } from '@opentelemetry/core';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
@@ -132,7 +132,7 @@ describe('createSampler', () => {
   const resolved = (sampler: TelemetrySdkOptions['sampler']) => resolveSdkOptions({ sampler }).sampling;
   const ids = new PooledRandomIdGenerator();
   const traceIds = Array.from({ length: 2_000 }, () => ids.generateTraceId());
-  const decisions = (sampler: { shouldSample: AlwaysOnSampler['shouldSample'] }, parent = ROOT_CONTEXT) =>
+  const decisions = (sampler: Sampler, parent = ROOT_CONTEXT) =>
     traceIds.map((traceId) => sampler.shouldSample(parent, traceId, 'GET', SpanKind.SERVER, {}, []).decision);
 
   it('should decide every trace id as the ratio sampler does, at a ratio of 1, 0 or between', () => {
