@@ -167,8 +167,8 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     const query = url.indexOf('?');
     const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders, this.samplerReadsAttributes) : undefined;
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
-    const spanContext = started?.span.spanContext();
-    const serverSpan = spanContext !== undefined && trace.isSpanContextValid(spanContext) ? started : undefined;
+    const spanContext = started?.validSpanContext();
+    const serverSpan = spanContext !== undefined ? started : undefined;
     const trackingId = serverSpan
       ? assignServerSpanTrackingId(request, response, header, serverSpan.span, spanContext!.traceId)
       : assignTrackingId(request, response, header);

@@ -7,7 +7,7 @@ describe('createPathMatcher', () => {
     expect(isIgnored(url)).toBe(true);
   });
 
-  it.each(['/healthz', '/api/health', '/internals', '/metricsx', '/', undefined])('should trace %s', (url) => {
+  it.each(['/healthz', '/healtz', '/api/health', '/internals', '/metricsx', '/', undefined])('should trace %s', (url) => {
     expect(isIgnored(url)).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SamplingDecision, SpanKind, TraceFlags, createTraceState, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SamplingDecision, SpanKind, TraceFlags, createTraceState, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import {
@@ -11,6 +11,7 @@ import {
   type SpanProcessor,
   type TracerProviderOptions,
 } from '@opentelemetry/sdk-trace';
+import { PooledRandomIdGenerator } from './pooled-random-id-generator';
 import { SdkSpanStarter } from './sdk-span-starter';
 
 const ATTRIBUTES: Attributes = {
@@ -223,6 +224,20 @@ describe('SdkSpanStarter', () => {
     expect(trace.isSpanContextValid(span.spanContext())).toBe(false);
     span.end();
     expect(setup.exporter.getFinishedSpans()).toHaveLength(0);
+  });
+
+  it("should vouch for its spans' ids only when they come from the library's own generator", () => {
+    expect(setUp().starter.startsValidIds).toBe(false);
+    const setup = setUp({ idGenerator: new PooledRandomIdGenerator() });
+    expect(setup.starter.startsValidIds).toBe(true);
+    // What it vouches for: every span it starts is valid, a caller's trace continued, sampled out or suppressed (then the invalid context itself).
+    const contexts = [ROOT_CONTEXT, remoteParent(TraceFlags.SAMPLED), remoteParent(TraceFlags.NONE)];
+    for (let round = 0; round < 200; round++) {
+      for (const context of contexts) {
+        expect(trace.isSpanContextValid(setup.starter.start('GET', SpanKind.SERVER, context, () => ({}), false)!.spanContext())).toBe(true);
+      }
+    }
+    expect(setup.starter.start('GET', SpanKind.SERVER, suppressTracing(ROOT_CONTEXT), () => ({}), false)!.spanContext()).toBe(INVALID_SPAN_CONTEXT);
   });
 
   it("should count its spans in the SDK's own span metrics, as the tracer's", async () => {

@@ -1,0 +1,28 @@
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, trace, type SpanContext } from '@opentelemetry/api';
+import { ServerRpcMetadata, ServerSpan } from './server-span';
+
+const VALID: SpanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
+
+function serverSpanOf(spanContext: SpanContext, validUnlessInvalid: boolean): ServerSpan {
+  const span = trace.wrapSpanContext(spanContext);
+  return new ServerSpan(span, new ServerRpcMetadata(span), ROOT_CONTEXT, validUnlessInvalid);
+}
+
+describe('ServerSpan.validSpanContext', () => {
+  it("should give a valid span's context and nothing for a no-op's, whether or not its starter vouched for its ids", () => {
+    for (const vouched of [false, true]) {
+      expect(serverSpanOf(VALID, vouched).validSpanContext()).toBe(VALID);
+      expect(serverSpanOf(INVALID_SPAN_CONTEXT, vouched).validSpanContext()).toBeUndefined();
+    }
+  });
+
+  it('should check the ids of a span no starter vouched for (a tracer of the user’s own)', () => {
+    for (const ids of [
+      { traceId: 'not-hex-not-hex-not-hex-not-hex!', spanId: VALID.spanId },
+      { traceId: VALID.traceId.slice(1), spanId: VALID.spanId },
+      { traceId: VALID.traceId, spanId: '0000000000000000' },
+    ]) {
+      expect(serverSpanOf({ ...VALID, ...ids }, false).validSpanContext()).toBeUndefined();
+    }
+  });
+});
