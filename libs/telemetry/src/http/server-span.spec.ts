@@ -3,9 +3,9 @@ import { ServerRpcMetadata, ServerSpan } from './server-span';
 
 const VALID: SpanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
 
-function serverSpanOf(spanContext: SpanContext, validUnlessInvalid: boolean): ServerSpan {
+function serverSpanOf(spanContext: SpanContext, startedWithValidIds: boolean): ServerSpan {
   const span = trace.wrapSpanContext(spanContext);
-  return new ServerSpan(span, new ServerRpcMetadata(span), ROOT_CONTEXT, validUnlessInvalid);
+  return new ServerSpan(span, new ServerRpcMetadata(span), ROOT_CONTEXT, startedWithValidIds);
 }
 
 describe('ServerSpan.validSpanContext', () => {

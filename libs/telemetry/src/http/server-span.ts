@@ -59,14 +59,14 @@ export class ServerSpan {
     readonly span: Span,
     readonly rpcMetadata: ServerRpcMetadata,
     readonly context: Context,
-    /** Whether the span's context is known valid (SdkSpanStarter.startsValidIds) unless it is the invalid one, so it need not be checked again. */
-    readonly validUnlessInvalid = false,
+    /** Whether its starter vouched for the span's ids (SdkSpanStarter.startsValidIds): only a suppressed span's invalid context is then told apart, without checking the ids again. */
+    readonly startedWithValidIds = false,
   ) {}
 
   /** The span's context when it is valid (a span of an SDK, not a no-op's): what a tracking id and the logs are taken from. */
   validSpanContext(): SpanContext | undefined {
     const spanContext = this.span.spanContext();
-    if (this.validUnlessInvalid) return spanContext !== INVALID_SPAN_CONTEXT ? spanContext : undefined;
+    if (this.startedWithValidIds) return spanContext !== INVALID_SPAN_CONTEXT ? spanContext : undefined;
     return trace.isSpanContextValid(spanContext) ? spanContext : undefined;
   }
 }
@@ -96,7 +96,7 @@ export function startServerSpan(
   const starter = librarySpanStarter();
   // Started by the SDK's tracer until the starter has learned it; the tracking id is then an attribute from the start.
   let span = starter?.start(method, SpanKind.SERVER, parent, (traceId) => requestAttributes(request, method, path, capturedHeaders, traceId), samplerReadsAttributes);
-  const validUnlessInvalid = span !== undefined && starter!.startsValidIds;
+  const startedWithValidIds = span !== undefined && starter!.startsValidIds;
   if (span === undefined) {
     const tracer = libraryTracer();
     if (samplerReadsAttributes) {
@@ -108,7 +108,7 @@ export function startServerSpan(
     starter?.learnFrom(span);
   }
   const rpcMetadata = new ServerRpcMetadata(span);
-  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(parent, span), rpcMetadata), validUnlessInvalid);
+  return new ServerSpan(span, rpcMetadata, setRPCMetadata(trace.setSpan(parent, span), rpcMetadata), startedWithValidIds);
 }
 
 /** The request's attributes known before its handler runs (and the headers sampling rules read). */
