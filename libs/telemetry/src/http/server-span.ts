@@ -37,7 +37,7 @@ const MAX_ATTRIBUTE_LENGTH = 1024;
 // The objects below hold the request's span, and are classes rather than object literals:
 // V8 may switch a literal's allocation site to allocating straight in the old generation
 // once its objects happened to survive a young-generation GC, and dead old objects keep
-// the span, and all it holds, alive until the next full GC (BENCHMARKS.md, "What is left").
+// the span, and all it holds, alive until the next full GC (docs/benchmark-history.md, "Analysis and experiments").
 
 /**
  * The RPC metadata in a request's context: where route-aware code
