@@ -7,6 +7,13 @@ const path = require('node:path');
 const DIST = path.join(__dirname, '..', '..', 'libs', 'telemetry', 'dist');
 
 /** `require` of a file of the built library, by its path under dist/ (`logging/access-line.js`). */
-module.exports = function builtLibrary(file) {
+function builtLibrary(file) {
   return require(path.join(DIST, file));
+}
+
+/** The very instance of a dependency (`pino`) that the built library loads. */
+builtLibrary.dependency = function dependency(name) {
+  return require(require.resolve(name, { paths: [DIST] }));
 };
+
+module.exports = builtLibrary;
