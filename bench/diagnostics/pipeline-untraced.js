@@ -1,0 +1,11 @@
+// Diagnostic for `npm run bench:ab`: the request pipeline starts no span, as without an
+// SDK (a tracking id of its own, untracedRequestStorage), while the SDK stays started:
+// what the unsampled SERVER span costs.
+'use strict';
+const { HttpRequestPipeline } = require('./built-library')('http/http-request-pipeline.js');
+
+const onApplicationBootstrap = HttpRequestPipeline.prototype.onApplicationBootstrap;
+HttpRequestPipeline.prototype.onApplicationBootstrap = function untraced() {
+  this.tracing = false;
+  return onApplicationBootstrap.call(this);
+};
