@@ -1,6 +1,7 @@
 // Diagnostic for `npm run bench:ab`: the request pipeline starts the span, the tracking id
 // and the observation as usual, but runs the app outside the request's context (no
 // AsyncLocalStorage run): what entering the context costs.
+//   F='full {"samplingRatio":0,"metrics":{"enabled":false},"logging":{"enabled":false}}'; BENCH_AB="$F;$F --require=./bench/diagnostics/pipeline-no-context.js" npm run bench:ab
 'use strict';
 const { HttpRequestPipeline } = require('./built-library')('http/http-request-pipeline.js');
 
