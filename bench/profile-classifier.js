@@ -32,7 +32,7 @@ function* samplesOf(text) {
     if (lines.length < 2) continue;
     const ids = /(\d+)\/(\d+)/.exec(lines[0]);
     if (!ids) continue;
-    yield { mainThread: ids[1] === ids[2], frames: lines.slice(1).map((line) => line.trim().replace(/^[0-9a-f]+\s+/, '')) };
+    yield { mainThread: ids[1] === ids[2], thread: lines[0].slice(0, ids.index).trim(), frames: lines.slice(1).map((line) => line.trim().replace(/^[0-9a-f]+\s+/, '')) };
   }
 }
 
@@ -51,12 +51,14 @@ function functionOf(frame) {
 function classify(text, { frequency, requests }) {
   const micros = Object.fromEntries(CATEGORIES.map((name) => [name, 0]));
   const functions = new Map();
+  const threads = new Map();
   const weight = 1e6 / frequency / requests;
   let total = 0;
-  for (const { mainThread, frames } of samplesOf(text)) {
+  for (const { mainThread, thread, frames } of samplesOf(text)) {
     total += weight;
     if (!mainThread) {
       micros[THREADS] += weight;
+      threads.set(thread, (threads.get(thread) ?? 0) + weight);
       continue;
     }
     if (frames.some((frame) => GC.test(frame))) {
@@ -80,7 +82,9 @@ function classify(text, { frequency, requests }) {
     micros[category] += weight;
   }
   const topFunctions = [...functions].sort((a, b) => b[1] - a[1]).map(([name, value]) => ({ name, micros: value }));
-  return { micros, total, topFunctions };
+  // The other threads by name (V8's workers, libuv's pool): which of them a configuration keeps busy.
+  const otherThreads = [...threads].sort((a, b) => b[1] - a[1]).map(([name, value]) => ({ name, micros: value }));
+  return { micros, total, topFunctions, otherThreads };
 }
 
 module.exports = { classify, CATEGORIES };

@@ -85,6 +85,8 @@ async function profile(mode, index, sink) {
     console.log(`\n${run.mode}: the telemetry's functions, by where its samples first reach the telemetry from the leaf (µs per request):`);
     for (const { name, micros } of run.topFunctions.slice(0, TOP)) console.log(`  ${micros.toFixed(2).padStart(6)}  ${name}`);
   }
+  console.log('\nother threads, by name (µs per request):');
+  for (const run of runs) console.log(`  ${run.mode}: ${run.otherThreads.map(({ name, micros }) => `${name} ${micros.toFixed(1)}`).join(', ') || '-'}`);
 })().catch((error) => {
   console.error(error);
   process.exit(1);

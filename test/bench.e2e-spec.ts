@@ -213,7 +213,8 @@ describe('the benchmarks on a KVM guest whose idle cores never poll (bench/halt-
 
 describe('bench:profile sorting samples (bench/profile-classifier.js)', () => {
   const { classify } = require('../bench/profile-classifier');
-  const sample = (thread: string, ...frames: string[]) => [`node ${thread}`, ...frames.map((frame, index) => `\t    ${(0x1000 + index).toString(16)} ${frame}`)].join('\n');
+  // `thread` is perf's `pid/tid`, after the thread's name (`node` unless it says otherwise).
+  const sample = (thread: string, ...frames: string[]) => [thread.includes(' ') ? thread : `node ${thread}`, ...frames.map((frame, index) => `\t    ${(0x1000 + index).toString(16)} ${frame}`)].join('\n');
   const root = "7f0 JS:*'parserOnHeadersComplete node:_http_common:77:33";
   const profile = [
     // The handler's work, called through the request pipeline: the app's.
@@ -226,13 +227,14 @@ describe('bench:profile sorting samples (bench/profile-classifier.js)', () => {
     sample('100/100', 'ffffffff817bf4ee ext4_da_write_begin', "JS:+'write node:fs:867:15", "JS:+'actualWriteBuffer /work/main/node_modules/sonic-boom/index.js:655:28"),
     sample('100/100', 'v8::internal::Scavenger::ScavengePage', "JS:*'accessLineFields /work/main/libs/telemetry/dist/logging/access-line.js:18:26"),
     sample('100/107', 'v8::internal::ConcurrentMarking::Run'),
+    sample('V8 DefaultWorke 100/108', 'v8::internal::compiler::PipelineImpl::OptimizeTurbofanGraph'),
     sample('100/100', 'epoll_pwait', 'uv__io_poll'),
   ].join('\n\n');
 
   it('should give each sample to the first frame from the leaf that is the app or a part of the telemetry, per request', () => {
     // 1000 samples a second over 2 requests: each sample is 500 µs of one request.
-    const { micros, total, topFunctions } = classify(profile, { frequency: 1000, requests: 2 });
-    expect(total).toBe(3500);
+    const { micros, total, topFunctions, otherThreads } = classify(profile, { frequency: 1000, requests: 2 });
+    expect(total).toBe(4000);
     expect(micros).toEqual(
       expect.objectContaining({
         'app (Nest, express, the handler)': 500,
@@ -240,7 +242,7 @@ describe('bench:profile sorting samples (bench/profile-classifier.js)', () => {
         'telemetry: OpenTelemetry SDK and API (spans, context)': 500,
         'telemetry: access log and log writes': 500,
         'garbage collection (main thread)': 500,
-        'other threads (GC helpers, libuv, V8 compiler)': 500,
+        'other threads (GC helpers, libuv, V8 compiler)': 1000,
         'Node: HTTP parsing, sockets, event loop': 500,
         'telemetry: HTTP metrics': 0,
       }),
@@ -249,6 +251,11 @@ describe('bench:profile sorting samples (bench/profile-classifier.js)', () => {
       'actualWriteBuffer sonic-boom/index.js',
       'assignTrackingId tracking-id/tracking-id.js',
       'generateId @opentelemetry/sdk-trace/dist/platform/node/RandomIdGenerator.cjs',
+    ]);
+    // Other threads by their name (perf's comm).
+    expect(otherThreads).toEqual([
+      { name: 'node', micros: 500 },
+      { name: 'V8 DefaultWorke', micros: 500 },
     ]);
   });
 });
