@@ -43,12 +43,13 @@ function release() {
 const storage = new AsyncLocalStorage();
 const store = { request: true };
 function noop() {}
+// Each kind does its work and hands the request on (`dispatch`), `context` from inside its store.
 const KINDS = {
-  spin: () => spin(),
-  allocate: (response) => ((response[HELD] = allocate()), response.on('close', release)),
+  spin: (response, dispatch) => (spin(), dispatch()),
+  allocate: (response, dispatch) => ((response[HELD] = allocate()), response.on('close', release), dispatch()),
   context: (response, dispatch) => storage.run(store, dispatch),
-  close: (response) => response.on('close', noop),
-  none: () => {},
+  close: (response, dispatch) => (response.on('close', noop), dispatch()),
+  none: (response, dispatch) => dispatch(),
 };
 const work = KINDS[KIND];
 if (!work) throw new Error(`NT_EXTRA_WORK is one of ${Object.keys(KINDS).join(', ')}, not ${KIND}`);
@@ -63,7 +64,5 @@ process.stderr.write(`extra-work: ${KIND}, ${(Number(process.hrtime.bigint() - s
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function emitWithExtraWork(event, request, response) {
   if (event !== 'request') return emit.apply(this, arguments);
-  // `context` dispatches the request itself, inside its store; the others work, then dispatch.
-  const dispatch = () => emit.call(this, event, request, response);
-  return KIND === 'context' ? work(response, dispatch) : (work(response), dispatch());
+  return work(response, () => emit.call(this, event, request, response));
 };
