@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './utils/trio';
+import { freePort, freePortRange } from './utils/trio';
 
 const run = promisify(execFile);
 
@@ -46,7 +46,7 @@ describe('npm run bench (harness smoke test)', () => {
 describe('npm run bench:ab (harness smoke test)', () => {
   it('should load two servers in alternating pairs of slices and report both sides and the pairs, with the telemetry verified', async () => {
     const { stdout } = await run(process.execPath, [path.join(__dirname, '../bench/ab.js')], {
-      env: { ...process.env, BENCH_AB: 'bare;full', BENCH_PAIRS: '2', BENCH_SLICE: '1', BENCH_WARMUP: '0', BENCH_CONNECTIONS: '4', BENCH_PORT: String(await freePort()) },
+      env: { ...process.env, BENCH_AB: 'bare;full', BENCH_PAIRS: '2', BENCH_SLICE: '1', BENCH_WARMUP: '0', BENCH_CONNECTIONS: '4', BENCH_PORT: String(await freePortRange(2)) },
       timeout: 60_000,
     });
     // The order swaps every pair.
@@ -98,7 +98,7 @@ describe('npm run bench:request-pipeline (harness smoke test)', () => {
 describe('npm run bench:profile (harness smoke test)', () => {
   it("should sample bare and full under load with perf and sort each one's CPU per request, the telemetry's only in full", async () => {
     const { stdout } = await run(process.execPath, [path.join(__dirname, '../bench/profile.js')], {
-      env: { ...process.env, BENCH_MODES: 'bare;full', BENCH_DURATION: '2', BENCH_WARMUP: '1', BENCH_CONNECTIONS: '4', BENCH_PORT: String(await freePort()) },
+      env: { ...process.env, BENCH_MODES: 'bare;full', BENCH_DURATION: '2', BENCH_WARMUP: '1', BENCH_CONNECTIONS: '4', BENCH_PORT: String(await freePortRange(2)) },
       timeout: 90_000,
     });
     const rows = new Map(

@@ -116,6 +116,29 @@ async function waitForHealth(service: RunningService, timeoutMs = 30_000): Promi
   }
 }
 
+/**
+ * The first of `count` consecutive ports free now, for a harness that listens on port,
+ * port + 1, … (`bench:ab`, `bench:profile`). Taken below Linux's ephemeral range (32768 and
+ * up): a port there from `freePort` can be the next one's neighbour that an outgoing
+ * connection is given before the harness listens on it.
+ */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = 20_000 + Math.floor(Math.random() * (12_000 - count));
+    const free = await Promise.all(Array.from({ length: count }, (_, index) => canListen(first + index)));
+    if (free.every(Boolean)) return first;
+  }
+  throw new Error(`no ${count} consecutive free ports between 20000 and 32000`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
