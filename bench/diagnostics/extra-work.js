@@ -7,6 +7,9 @@
 //   context   the request handled inside `AsyncLocalStorage.run`, as the pipeline runs it
 //             in its context (a store of its own here, no OpenTelemetry)
 //   close     a `'close'` listener on every response, as the observation adds one
+//   code      NT_EXTRA_FUNCTIONS (300) functions of distinct code, each reading and writing
+//             an object of its own shape: the amount of distinct code and metadata a
+//             request runs through, as telemetry adds its SDK's, encoder's and logger's
 //   none      nothing: only the wrapper around the server's `emit` that the others run in
 // Whether a request's telemetry costs more in the app than in a loop because it takes CPU
 // time, or because of the memory it touches (BENCHMARKS.md, "Fourteenth session"):
@@ -35,6 +38,25 @@ function allocate() {
   return head;
 }
 
+const FUNCTIONS = Number(process.env.NT_EXTRA_FUNCTIONS ?? 300);
+/** Straight-line functions (no loop to fold the code), each over a state object with property names and a map of its own. */
+function distinctCode() {
+  const functions = [];
+  const states = [];
+  for (let i = 0; i < FUNCTIONS; i++) {
+    const names = Array.from({ length: 6 }, (_, k) => `f${i}_${k}`);
+    states.push(Object.fromEntries(names.map((name, k) => [name, i + k])));
+    const steps = names.map((name, k) => `s = (s * ${31 + k} + o.${name} * ${i + 3}) | 0; if (s & ${1 << k}) s ^= ${i * 7 + k}; o.${name} = s & 1023;`);
+    functions.push(new Function('o', 'x', `let s = x | 0;\n${steps.join('\n')}\nreturn s;`));
+  }
+  return () => {
+    let s = sink;
+    for (let i = 0; i < FUNCTIONS; i++) s = functions[i](states[i], s);
+    sink = s;
+  };
+}
+const runDistinctCode = KIND === 'code' ? distinctCode() : undefined;
+
 const HELD = Symbol('extra-work.held');
 function release() {
   this[HELD] = undefined;
@@ -47,6 +69,7 @@ function noop() {}
 const KINDS = {
   spin: (response, dispatch) => (spin(), dispatch()),
   allocate: (response, dispatch) => ((response[HELD] = allocate()), response.on('close', release), dispatch()),
+  code: (response, dispatch) => (runDistinctCode(), dispatch()),
   context: (response, dispatch) => storage.run(store, dispatch),
   close: (response, dispatch) => (response.on('close', noop), dispatch()),
   none: (response, dispatch) => dispatch(),
