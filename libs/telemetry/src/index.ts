@@ -18,6 +18,7 @@ export type {
   TelemetrySampling,
   TelemetrySdkOptions,
   TraceExporterKind,
+  ExportThread,
 } from './interfaces/telemetry-sdk-options.interface';
 export type {
   TelemetryLogLevel,

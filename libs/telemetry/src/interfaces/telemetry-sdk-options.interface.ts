@@ -14,6 +14,9 @@ export type LogsExporterKind = 'otlp' | 'none';
 /** OTLP transports, named as in `OTEL_EXPORTER_OTLP_PROTOCOL`. @publicApi */
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
+/** Where batched OTLP/HTTP protobuf exports are sent from (`exportThread`). @publicApi */
+export type ExportThread = 'worker' | 'main';
+
 /** A path never traced: exact (`/health`), prefix (`/internal/*`) or a RegExp tested on the path. @publicApi */
 export type IgnoredPath = string | RegExp;
 
@@ -185,6 +188,19 @@ export interface TelemetrySdkOptions {
    * @default {}
    */
   batchOptions?: BatchOptions;
+  /**
+   * Where batched OTLP/HTTP protobuf exports are sent from. `worker`: a worker thread
+   * the library starts with the first export. An HTTP client in the app's own thread runs
+   * through the same Node code as the app's server, with objects of other shapes, and
+   * V8's type feedback for that code then serves every request more slowly: measured at
+   * 6-7 % of throughput with full telemetry (`npm run bench:ab`, BENCHMARKS.md). The thread
+   * costs about 25 MB of memory. `main`: the app's thread, as OpenTelemetry's exporters do.
+   * Where the library is bundled into one file or runs from its TypeScript sources, the
+   * worker's script is not there and exports stay on the main thread. Other protocols,
+   * exporters and `batch: false` always export from the main thread.
+   * @default 'worker'
+   */
+  exportThread?: ExportThread;
   /**
    * Ratio of new traces recorded (parent-based: a sampled parent is always followed):
    * the shorthand of `sampler: { ratio }`. Falls back to `OTEL_TRACES_SAMPLER_ARG`, then

@@ -26,6 +26,7 @@ const SDK_OPTION_FIELDS: Record<keyof TelemetrySdkOptions, keyof ResolvedSdkOpti
   spanExporter: 'spanExporter',
   batch: 'batch',
   batchOptions: 'batchOptions',
+  exportThread: 'exportThread',
   samplingRatio: 'sampling',
   sampler: 'sampling',
   ignorePaths: 'ignorePaths',

@@ -3,6 +3,7 @@ import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetryLogLevel } from '../interfaces/telemetry-module-options.interface';
 import type {
   BatchOptions,
+  ExportThread,
   IgnoredPath,
   LogsExporterKind,
   SamplingRule,
@@ -29,6 +30,7 @@ export interface ResolvedSdkOptions {
   spanExporter: SpanExporter | undefined;
   batch: boolean;
   batchOptions: BatchOptions;
+  exportThread: ExportThread;
   sampling: ResolvedSampling;
   ignorePaths: IgnoredPath[];
   trackingIdHeader: string;

@@ -35,6 +35,7 @@ describe('resolveSdkOptions', () => {
       otlpProtocol: 'http/protobuf',
       sampling: { custom: undefined, root: 'traceidratio', ratio: 1, parentBased: true, alwaysSample: [] },
       batch: true,
+      exportThread: 'worker',
       trackingIdHeader: 'X-Tracking-ID',
       instrumentations: { http: true, undici: true, express: false, nestjs: false },
     });
@@ -123,6 +124,7 @@ describe('resolveSdkOptions', () => {
     ['otlpEndpoint', { otlpEndpoint: 'collector:4318' }, /"otlpEndpoint".*an http\(s\) URL/],
     ['otlpProtocol', { otlpProtocol: 'udp' }, /"otlpProtocol".*"udp"/],
     ['traceExporter', { traceExporter: 'zipkin' }, /"traceExporter"/],
+    ['exportThread', { exportThread: 'background' }, /"exportThread".*"background".*"worker", "main"/],
     ['ignorePaths', { ignorePaths: ['health'] }, /"ignorePaths".*"health"/],
     ['trackingIdHeader', { trackingIdHeader: 'X-Tracking ID\r\n' }, /"trackingIdHeader"/],
     ['resourceAttributes.team', { resourceAttributes: { team: { nested: true } } }, /"resourceAttributes.team"/],

@@ -4,6 +4,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { DEFAULT_IGNORED_PATHS, DEFAULT_TRACKING_ID_HEADER } from '../telemetry.constants';
 import type {
   BatchOptions,
+  ExportThread,
   LogsExporterKind,
   OtlpProtocol,
   TelemetryEnvironment,
@@ -23,6 +24,7 @@ const ENVIRONMENTS: readonly TelemetryEnvironment[] = ['dev', 'staging', 'prod']
 const EXPORTERS: readonly TraceExporterKind[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 const LOGS_EXPORTERS: readonly LogsExporterKind[] = ['otlp', 'none'];
+const EXPORT_THREADS: readonly ExportThread[] = ['worker', 'main'];
 
 type Env = Record<string, string | undefined>;
 
@@ -88,6 +90,7 @@ export function resolveSdkOptions(options: TelemetrySdkOptions = {}): ResolvedSd
     spanExporter: options.spanExporter,
     batch: bool('batch', options.batch ?? true),
     batchOptions: batchOptions(options.batchOptions ?? {}, env),
+    exportThread: oneOf('exportThread', options.exportThread ?? 'worker', EXPORT_THREADS),
     sampling: resolveSampling(options, env, environment),
     ignorePaths: ignorePaths(options.ignorePaths ?? [...DEFAULT_IGNORED_PATHS]),
     trackingIdHeader: headerName(options.trackingIdHeader ?? DEFAULT_TRACKING_ID_HEADER),

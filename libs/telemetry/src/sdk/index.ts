@@ -14,5 +14,6 @@ export type {
   TelemetrySampling,
   TelemetrySdkOptions,
   TraceExporterKind,
+  ExportThread,
 } from '../interfaces/telemetry-sdk-options.interface';
 export type { TelemetryModuleOptions } from '../interfaces/telemetry-module-options.interface';

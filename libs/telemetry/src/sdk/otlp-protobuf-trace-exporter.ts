@@ -4,10 +4,9 @@ import { convertLegacyHttpOptions, createOtlpHttpExportDelegate, type OTLPExport
 import { TraceExporterMetricsHelper, type IExportTraceServiceResponse, type IExporterMetricsHelper, type ISerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { EncodedSpanBatchSerializer, type EncodedSpanBatch } from './encoded-span-batch';
+import { OTLP_HTTP_SPAN_EXPORTER } from './otlp-bytes-export';
 import { OtlpTraceEncoder } from './otlp-trace-encoder';
 
-// The exporter's self-observability component type, as the OTLP/HTTP span exporter names itself.
-const COMPONENT_TYPE = 'otlp_http_span_exporter';
 
 type ExporterConfig = OTLPExporterNodeConfigBase & { selfObsMeterProvider?: MeterProvider };
 
@@ -20,7 +19,7 @@ function otlpHttpDelegate<T>(config: ExporterConfig, serializer: ISerializer<T, 
   return createOtlpHttpExportDelegate(
     convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
     serializer,
-    COMPONENT_TYPE,
+    OTLP_HTTP_SPAN_EXPORTER,
     metricsHelper,
     config.selfObsMeterProvider,
   );

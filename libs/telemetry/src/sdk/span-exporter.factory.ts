@@ -2,7 +2,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ConsoleJsonSpanExporter } from './console-json-span-exporter';
 import type { OtlpProtocol } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
-import type { OtlpEncodedSpanExporter } from './otlp-protobuf-trace-exporter';
+import type { EncodedSpanBatchExporter } from './encoding-batch-span-processor';
 import { requireOptionalPeer } from './optional-peer';
 
 type OtlpExporterClass<T = SpanExporter> = new (config: { url?: string }) => T;
@@ -53,13 +53,19 @@ export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | 
 
 /**
  * The exporter of spans encoded as they end (EncodingBatchSpanProcessor), for the default
- * path: batched OTLP/HTTP protobuf to the library's own exporter. Undefined elsewhere (a
+ * path: batched OTLP/HTTP protobuf to the library's own exporter, from its worker thread
+ * unless `exportThread` is `main` or the worker's script is missing. Undefined elsewhere (a
  * custom exporter, another protocol, no export, no batching), where the SDK's processors run.
  * @internal
  */
-export function createEncodedSpanExporter(options: ResolvedSdkOptions): OtlpEncodedSpanExporter | undefined {
+export function createEncodedSpanExporter(options: ResolvedSdkOptions): EncodedSpanBatchExporter | undefined {
   if (options.spanExporter || options.traceExporter !== 'otlp' || options.otlpProtocol !== 'http/protobuf' || !options.batch) return undefined;
   otlpPeerOf(options);
+  if (options.exportThread === 'worker') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const worker = require('./otlp-worker-span-exporter') as typeof import('./otlp-worker-span-exporter');
+    if (worker.exportWorkerAvailable()) return new worker.OtlpWorkerSpanExporter(otlpConfigOf(options));
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exporter = require('./otlp-protobuf-trace-exporter') as typeof import('./otlp-protobuf-trace-exporter');
   return new exporter.OtlpEncodedSpanExporter(otlpConfigOf(options));
