@@ -193,8 +193,8 @@ export interface TelemetrySdkOptions {
    * the library starts with the first export. An HTTP client in the app's own thread runs
    * through the same Node code as the app's server, with objects of other shapes, and
    * V8's type feedback for that code then serves every request more slowly: measured at
-   * 6-7 % of throughput with full telemetry (`npm run bench:ab`, BENCHMARKS.md). The thread
-   * costs about 25 MB of memory. `main`: the app's thread, as OpenTelemetry's exporters do.
+   * 3-7 % of throughput with full telemetry (`npm run bench:ab`, BENCHMARKS.md). The thread
+   * costs about 30 MB of memory. `main`: the app's thread, as OpenTelemetry's exporters do.
    * Where the library is bundled into one file or runs from its TypeScript sources, the
    * worker's script is not there and exports stay on the main thread. Other protocols,
    * exporters and `batch: false` always export from the main thread.

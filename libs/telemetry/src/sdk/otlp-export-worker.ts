@@ -10,7 +10,7 @@
  * A worker is another isolate, with feedback of its own (BENCHMARKS.md, "Fifteenth session").
  */
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
-import type { ExportResult } from '@opentelemetry/core';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import { format } from 'node:util';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -43,11 +43,16 @@ export function serveExports(port: MessagePort, data: ExportWorkerData): void {
   port.on('message', (message: ToExportWorker) => {
     if (message.type === 'export') {
       const { id } = message;
-      delegate.export({ bytes: message.bytes, count: message.count }, (result: ExportResult) => {
-        const answer: FromExportWorker = { type: 'exported', id, code: result.code };
-        if (result.error) answer.error = errorOf(result.error);
-        port.postMessage(answer);
-      });
+      const answer = (result: ExportResult): void => {
+        const reply: FromExportWorker = { type: 'exported', id, code: result.code };
+        if (result.error) reply.error = errorOf(result.error);
+        port.postMessage(reply);
+      };
+      try {
+        delegate.export({ bytes: message.bytes, count: message.count }, answer);
+      } catch (error) {
+        answer({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      }
       return;
     }
     void delegate.shutdown().finally(() => {
