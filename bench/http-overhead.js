@@ -21,7 +21,10 @@ const { TRACED, LOGGED, pinning, runOnLoadCore, startSink, startApp, appOf, samp
 const median = require('./median');
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+// Seconds of load before each measurement, long enough for a new process's one-time start:
+// the JIT's compiling (on the server's own core) and its first mark-compact fall in the
+// first 5-8 s of load, more in an SDK configuration than in `bare` (BENCHMARKS.md, "Fifteenth session").
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PORT = Number(process.env.BENCH_PORT ?? 18080);
