@@ -5,7 +5,7 @@
 // HTTP work, GC and other threads (bench/profile-classifier.js). This is how BENCHMARKS.md
 // says what is left between `full` and `bare`. Needs Linux `perf` (Debian: linux-perf)
 // and the right to profile the process (root, or kernel.perf_event_paranoid <= 1).
-//   BENCH_MODES='bare;full' BENCH_DURATION=8 BENCH_WARMUP=3 BENCH_FREQUENCY=999 npm run bench:profile
+//   BENCH_MODES='bare;full' BENCH_DURATION=8 BENCH_WARMUP=15 BENCH_FREQUENCY=999 npm run bench:profile
 // JIT-compiled frames are named from Node's perf map, the latest code at an address first
 // (bench/perf-map.js): perf's own naming keeps the first, which V8 may since have freed.
 'use strict';
@@ -20,7 +20,9 @@ const { loadPerfMap, renameJitFrames } = require('./perf-map');
 
 const MODES = (process.env.BENCH_MODES ?? 'bare;full').split(';').map((mode) => mode.trim()).filter(Boolean);
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+// Past a new process's start: in the first 5-8 s of load V8's compiler threads take the
+// server's core, more in `full` than in `bare` (BENCHMARKS.md, "Fifteenth session").
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 15);
 const FREQUENCY = Number(process.env.BENCH_FREQUENCY ?? 999);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PORT = Number(process.env.BENCH_PORT ?? 18280);
