@@ -1,7 +1,9 @@
 import { TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import http, { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,8 @@ import { join } from 'node:path';
 import { variedSpans } from './utils/finished-spans';
 import { OtlpReceiver } from './utils/otlp-receiver';
 import type * as WorkerExporterModule from '../libs/telemetry/src/sdk/otlp-worker-span-exporter';
+import type * as WorkerLogsModule from '../libs/telemetry/src/sdk/otlp-worker-log-record-exporter';
+import type * as ThreadModule from '../libs/telemetry/src/sdk/otlp-export-thread';
 import type * as EncodedBatchModule from '../libs/telemetry/src/sdk/encoded-span-batch';
 import type * as MainThreadExporterModule from '../libs/telemetry/src/sdk/otlp-protobuf-trace-exporter';
 import type * as FactoryModule from '../libs/telemetry/src/sdk/span-exporter.factory';
@@ -17,9 +21,11 @@ import type * as ResolverModule from '../libs/telemetry/src/options/sdk-options.
 // The worker runs the built script (dist): its TypeScript source cannot start a thread, so this spec uses the build.
 const DIST = join(__dirname, '..', 'libs', 'telemetry', 'dist');
 const { OtlpWorkerSpanExporter } = require(join(DIST, 'sdk', 'otlp-worker-span-exporter')) as typeof WorkerExporterModule;
+const { OtlpWorkerLogRecordExporter } = require(join(DIST, 'sdk', 'otlp-worker-log-record-exporter')) as typeof WorkerLogsModule;
+const { OtlpExportThread } = require(join(DIST, 'sdk', 'otlp-export-thread')) as typeof ThreadModule;
 const { EncodedSpanBatch, EncodedSpanBatchSerializer } = require(join(DIST, 'sdk', 'encoded-span-batch')) as typeof EncodedBatchModule;
 const { OtlpEncodedSpanExporter } = require(join(DIST, 'sdk', 'otlp-protobuf-trace-exporter')) as typeof MainThreadExporterModule;
-const { createEncodedSpanExporter } = require(join(DIST, 'sdk', 'span-exporter.factory')) as typeof FactoryModule;
+const { createEncodedSpanExporter, createLogRecordExporter, sharedExportThread } = require(join(DIST, 'sdk', 'span-exporter.factory')) as typeof FactoryModule;
 const { resolveSdkOptions } = require(join(DIST, 'options', 'sdk-options.resolver')) as typeof ResolverModule;
 const NODE = join(__dirname, '..', 'node_modules', '.bin', 'node');
 
@@ -37,18 +43,31 @@ const exportWith = (exporter: Exporter, batch = batchOf()) => new Promise<Export
 
 /** A collector that answers every export with `status`, and keeps what it got. */
 async function collector(status = 200) {
-  const received: { body: Buffer; headers: IncomingHttpHeaders }[] = [];
+  const received: { url: string | undefined; body: Buffer; headers: IncomingHttpHeaders }[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ body: Buffer.concat(chunks), headers: request.headers });
+      received.push({ url: request.url, body: Buffer.concat(chunks), headers: request.headers });
       response.writeHead(status, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
   return { url, received, stop: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+}
+
+/** The export threads running in this process, by their name (Linux shows the first 15 characters). */
+const exportThreads = () => readdirSync('/proc/self/task').filter((task) => readFileSync(`/proc/self/task/${task}/comm`, 'utf8').startsWith('nest-telemetry')).length;
+
+/** Log records as the SDK's logger provider finishes them. */
+function logRecords(): ReadableLogRecord[] {
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+  const logger = provider.getLogger('orders');
+  logger.emit({ body: 'order placed', severityText: 'INFO', attributes: { 'order.id': 42, tenant: 'blue' } });
+  logger.emit({ body: 'payment refused: "insufficient funds"', severityText: 'WARN' });
+  return exporter.getFinishedLogRecords();
 }
 
 /** Counts the HTTP requests the main thread makes (a worker's `http` is its own module instance). */
@@ -59,13 +78,47 @@ function countMainThreadRequests() {
   return counter;
 }
 
-describe('OtlpWorkerSpanExporter (OTLP/HTTP export from a worker thread)', () => {
-  it('should be the default exporter of the built library, and the main thread the one of exportThread "main"', async () => {
-    const worker = createEncodedSpanExporter(resolveSdkOptions({ serviceName: 'orders', otlpEndpoint: 'http://127.0.0.1:4318' }));
-    const main = createEncodedSpanExporter(resolveSdkOptions({ serviceName: 'orders', otlpEndpoint: 'http://127.0.0.1:4318', exportThread: 'main' }));
-    expect(worker).toBeInstanceOf(OtlpWorkerSpanExporter);
+describe('OtlpExportThread (OTLP/HTTP export from a worker thread)', () => {
+  it('should be the default exporter of spans and log records in the built library, one thread for both, and the main thread the one of exportThread "main"', async () => {
+    const options = resolveSdkOptions({ serviceName: 'orders', otlpEndpoint: 'http://127.0.0.1:4318', logsExporter: 'otlp' });
+    const thread = sharedExportThread(options);
+    const spans = createEncodedSpanExporter(options, thread);
+    const logs = createLogRecordExporter(options, thread);
+    expect(spans).toBeInstanceOf(OtlpWorkerSpanExporter);
+    expect(logs).toBeInstanceOf(OtlpWorkerLogRecordExporter);
+    expect((spans as InstanceType<typeof OtlpWorkerSpanExporter>).thread).toBe((logs as InstanceType<typeof OtlpWorkerLogRecordExporter>).thread);
+    const mainOptions = resolveSdkOptions({ serviceName: 'orders', otlpEndpoint: 'http://127.0.0.1:4318', logsExporter: 'otlp', exportThread: 'main' });
+    const main = createEncodedSpanExporter(mainOptions);
+    const mainLogs = createLogRecordExporter(mainOptions);
     expect(main).toBeInstanceOf(OtlpEncodedSpanExporter);
-    await Promise.all([worker!.shutdown(), main!.shutdown()]);
+    expect(mainLogs).not.toBeInstanceOf(OtlpWorkerLogRecordExporter);
+    await Promise.all([spans!.shutdown(), logs!.shutdown(), main!.shutdown(), mainLogs!.shutdown()]);
+  });
+
+  it("should send log records as OpenTelemetry's serializer frames them, to the logs endpoint, from the thread the spans use", async () => {
+    const target = await collector();
+    const requests = countMainThreadRequests();
+    try {
+      const thread = new OtlpExportThread();
+      const logs = new OtlpWorkerLogRecordExporter({ url: target.url.replace('/v1/traces', '/v1/logs') }, thread);
+      const spans = new OtlpWorkerSpanExporter({ url: target.url }, thread);
+      const records = logRecords();
+      expect(records.map((record) => record.body)).toEqual(['order placed', 'payment refused: "insufficient funds"']);
+      expect(await new Promise<ExportResult>((resolve) => logs.export(records, resolve))).toEqual({ code: ExportResultCode.SUCCESS });
+      expect(await exportWith(spans)).toEqual({ code: ExportResultCode.SUCCESS });
+      expect(requests.count).toBe(0);
+      expect(target.received.map((request) => request.url)).toEqual(['/v1/logs', '/v1/traces']);
+      expect(target.received[0].body.equals(Buffer.from(ProtobufLogsSerializer.serializeRequest(records)!))).toBe(true);
+      // One thread for both, closed with the last of them.
+      expect(exportThreads()).toBe(1);
+      await logs.shutdown();
+      expect(await exportWith(spans)).toEqual({ code: ExportResultCode.SUCCESS });
+      await spans.shutdown();
+      expect(exportThreads()).toBe(0);
+    } finally {
+      requests.restore();
+      await target.stop();
+    }
   });
 
   it("should send the bytes the main thread's exporter would send, with the OTEL_EXPORTER_OTLP_HEADERS, and not through the main thread's http", async () => {
@@ -89,7 +142,7 @@ describe('OtlpWorkerSpanExporter (OTLP/HTTP export from a worker thread)', () =>
       expect(await exportWith(decoded)).toEqual({ code: ExportResultCode.SUCCESS });
       expect(receiver.spans.map((span) => span.name)).toEqual(sampledSpans().map((span) => span.name));
       await Promise.all([exporter.shutdown(), decoded.shutdown()]);
-      expect(exporter.exportsFromWorker).toBe(true);
+      expect(exporter.thread.exportsFromWorker).toBe(true);
     } finally {
       delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
       requests.restore();
@@ -132,11 +185,11 @@ describe('OtlpWorkerSpanExporter (OTLP/HTTP export from a worker thread)', () =>
       const server = http.createServer((request, response) => request.resume().on('end', () => (received++, response.end()))).listen(0, '127.0.0.1', async () => {
         const url = 'http://127.0.0.1:' + server.address().port + '/v1/traces';
         const exportWith = (exporter) => new Promise((resolve) => exporter.export(new EncodedSpanBatch(), (result) => resolve(result.code)));
-        const missing = new OtlpWorkerSpanExporter({ url }, path.join(dir, 'no-such-worker.js'));
-        const stopping = new OtlpWorkerSpanExporter({ url }, path.join(dir, 'dying-worker.js'));
+        const missing = new OtlpWorkerSpanExporter({ url }, new OtlpExportThread(path.join(dir, 'no-such-worker.js')));
+        const stopping = new OtlpWorkerSpanExporter({ url }, new OtlpExportThread(path.join(dir, 'dying-worker.js')));
         const codes = [await exportWith(missing), await exportWith(missing), await exportWith(stopping), await exportWith(stopping)];
         await Promise.all([missing.shutdown(), stopping.shutdown()]);
-        console.log(JSON.stringify({ codes, fromWorker: [missing.exportsFromWorker, stopping.exportsFromWorker], received, warnings }));
+        console.log(JSON.stringify({ codes, fromWorker: [missing.thread.exportsFromWorker, stopping.thread.exportsFromWorker], received, warnings }));
         server.close();
       });`,
       // A worker that takes the first export and exits without answering.
@@ -189,7 +242,7 @@ describe('OtlpWorkerSpanExporter (OTLP/HTTP export from a worker thread)', () =>
 
 /**
  * Runs `body` in a plain Node process (the project's Node 24) with the built exporter loaded
- * (`http`, `path`, `dir`, OtlpWorkerSpanExporter and EncodedSpanBatch in scope) and `files`
+ * (`http`, `path`, `dir`, OtlpWorkerSpanExporter, OtlpExportThread and EncodedSpanBatch in scope) and `files`
  * written to `dir`; fails after 15 s, so an exporter that keeps the process alive is caught.
  */
 async function runNode(body: string, files: Record<string, string>, env: (dir: string) => NodeJS.ProcessEnv = () => ({})): Promise<{ code: number | null; output: string }> {
@@ -203,6 +256,7 @@ async function runNode(body: string, files: Record<string, string>, env: (dir: s
       const path = require('node:path');
       const dir = ${JSON.stringify(dir)};
       const { OtlpWorkerSpanExporter } = require(${JSON.stringify(join(DIST, 'sdk', 'otlp-worker-span-exporter'))});
+      const { OtlpExportThread } = require(${JSON.stringify(join(DIST, 'sdk', 'otlp-export-thread'))});
       const { EncodedSpanBatch } = require(${JSON.stringify(join(DIST, 'sdk', 'encoded-span-batch'))});
       ${body}
       `,

@@ -14,7 +14,7 @@ export type LogsExporterKind = 'otlp' | 'none';
 /** OTLP transports, named as in `OTEL_EXPORTER_OTLP_PROTOCOL`. @publicApi */
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
-/** Where batched OTLP/HTTP protobuf exports are sent from (`exportThread`). @publicApi */
+/** Where batched OTLP/HTTP protobuf exports of spans and log records are sent from (`exportThread`). @publicApi */
 export type ExportThread = 'worker' | 'main';
 
 /** A path never traced: exact (`/health`), prefix (`/internal/*`) or a RegExp tested on the path. @publicApi */
@@ -189,15 +189,15 @@ export interface TelemetrySdkOptions {
    */
   batchOptions?: BatchOptions;
   /**
-   * Where batched OTLP/HTTP protobuf exports are sent from. `worker`: a worker thread
-   * the library starts with the first export. An HTTP client in the app's own thread runs
+   * Where batched OTLP/HTTP protobuf exports of spans and log records are sent from.
+   * `worker`: one worker thread the library starts with the first export. An HTTP client in the app's own thread runs
    * through the same Node code as the app's server, with objects of other shapes, and
    * V8's type feedback for that code then serves every request more slowly: measured at
    * 3-7 % of throughput with full telemetry (`npm run bench:ab`, BENCHMARKS.md). The thread
    * costs about 30 MB of memory. `main`: the app's thread, as OpenTelemetry's exporters do.
    * Where the library is bundled into one file or runs from its TypeScript sources, the
    * worker's script is not there and exports stay on the main thread. Other protocols,
-   * exporters and `batch: false` always export from the main thread.
+   * a `spanExporter` of the app's and `batch: false` always export from the main thread.
    * @default 'worker'
    */
   exportThread?: ExportThread;

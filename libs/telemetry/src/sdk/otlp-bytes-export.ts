@@ -1,8 +1,11 @@
 import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate, type OTLPExporterNodeConfigBase } from '@opentelemetry/otlp-exporter-base/node-http';
-import { ProtobufTraceSerializer, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
+import { ProtobufLogsSerializer, ProtobufTraceSerializer, type ISerializer } from '@opentelemetry/otlp-transformer';
 
-/** An `ExportTraceServiceRequest` already framed as protobuf, and the spans it carries. @internal */
+/** The OTLP signals the library exports over HTTP protobuf. @internal */
+export type OtlpSignal = 'traces' | 'logs';
+
+/** An OTLP export request already framed as protobuf, and the items (spans, log records) it carries. @internal */
 export interface EncodedExport {
   bytes: Uint8Array;
   count: number;
@@ -11,25 +14,31 @@ export interface EncodedExport {
 // The exporter's self-observability component type, as the OTLP/HTTP span exporter names itself.
 export const OTLP_HTTP_SPAN_EXPORTER = 'otlp_http_span_exporter';
 
-/** The request's bytes as they are; responses decoded by OpenTelemetry's own serializer (partial success). */
-const framedBytes: ISerializer<EncodedExport, IExportTraceServiceResponse> = {
-  serializeRequest: (encoded) => encoded.bytes,
-  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
-};
+/** What OpenTelemetry's own OTLP/HTTP protobuf exporter of each signal sets its transport up with. */
+const SIGNALS = {
+  traces: { identifier: 'TRACES', path: 'v1/traces', componentType: OTLP_HTTP_SPAN_EXPORTER, item: 'span', responses: ProtobufTraceSerializer },
+  logs: { identifier: 'LOGS', path: 'v1/logs', componentType: 'otlp_http_log_exporter', item: 'log', responses: ProtobufLogsSerializer },
+} as const;
 
 /**
- * The OTLP/HTTP transport `@opentelemetry/exporter-trace-otlp-proto` builds for itself (its
- * retries, `OTEL_EXPORTER_OTLP_*` variables, compression, timeout and concurrency limit),
- * for requests framed beforehand: what the export worker sends, and the main thread when
- * the worker is gone.
+ * The OTLP/HTTP transport that `@opentelemetry/exporter-trace-otlp-proto` and
+ * `exporter-logs-otlp-proto` build for themselves (their retries, `OTEL_EXPORTER_OTLP_*`
+ * variables, compression, timeout and concurrency limit), for requests framed beforehand:
+ * what the export thread sends, and the main thread when the thread is gone.
  * @internal
  */
-export function createBytesExportDelegate(config: Pick<OTLPExporterNodeConfigBase, 'url'>): IOtlpExportDelegate<EncodedExport> {
+export function createBytesExportDelegate(signal: OtlpSignal, config: Pick<OTLPExporterNodeConfigBase, 'url'>): IOtlpExportDelegate<EncodedExport> {
+  const { identifier, path, componentType, item, responses } = SIGNALS[signal];
+  // The request's bytes as they are; responses decoded by OpenTelemetry's own serializer (partial success).
+  const framedBytes: ISerializer<EncodedExport, unknown> = {
+    serializeRequest: (encoded) => encoded.bytes,
+    deserializeResponse: (data) => responses.deserializeResponse(data),
+  };
   return createOtlpHttpExportDelegate(
-    convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
+    convertLegacyHttpOptions(config, identifier, path, { 'Content-Type': 'application/x-protobuf' }),
     framedBytes,
-    OTLP_HTTP_SPAN_EXPORTER,
-    { name: 'span', countItems: (encoded) => encoded.count },
+    componentType,
+    { name: item, countItems: (encoded) => encoded.count },
     // Its self-observability is OpenTelemetry's no-op, as for the exporters built without a meter provider.
     undefined,
   );

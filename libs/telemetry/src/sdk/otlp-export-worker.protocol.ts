@@ -1,5 +1,7 @@
+import type { OtlpSignal } from './otlp-bytes-export';
+
 /**
- * The messages between OtlpWorkerSpanExporter and its worker thread (otlp-export-worker).
+ * The messages between OtlpExportThread and its worker thread (otlp-export-worker).
  * Only plain data crosses: bytes, numbers and strings.
  * @internal
  */
@@ -10,13 +12,14 @@ export const EXPORT_WORKER_KIND = 'nest-telemetry.otlp-export';
 /** What the worker is started with. */
 export interface ExportWorkerData {
   kind: typeof EXPORT_WORKER_KIND;
-  /** The traces URL; the rest of the transport's settings come from the `OTEL_EXPORTER_OTLP_*` variables, read in the worker. */
-  url?: string;
 }
 
 export type ToExportWorker =
-  /** Send one framed `ExportTraceServiceRequest` (a copy: the main thread keeps its own until answered). */
-  | { type: 'export'; id: number; bytes: Uint8Array; count: number }
+  /**
+   * Send one framed OTLP request of `signal` to `url` (undefined: the `OTEL_EXPORTER_OTLP_*`
+   * variables, read in the worker) as a copy: the main thread keeps its own until answered.
+   */
+  | { type: 'export'; signal: OtlpSignal; url: string | undefined; id: number; bytes: Uint8Array; count: number }
   /** Finish the exports in flight, then stop. */
   | { type: 'shutdown' };
 

@@ -1,6 +1,6 @@
 /**
- * The worker thread of OtlpWorkerSpanExporter: it sends the span batches the main thread
- * framed, through the same OTLP/HTTP transport the main thread would use.
+ * The worker thread of OtlpExportThread: it sends the span batches and log records the main
+ * thread framed, through the same OTLP/HTTP transports the main thread would use.
  *
  * Why a thread for a few requests a second: V8 keeps type feedback per function and per
  * isolate. An HTTP client in the app's own isolate runs through the functions the app's
@@ -11,10 +11,10 @@
  */
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
+import { OTLPExporterError, type IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import { format } from 'node:util';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { createBytesExportDelegate } from './otlp-bytes-export';
+import { createBytesExportDelegate, type EncodedExport, type OtlpSignal } from './otlp-bytes-export';
 import { EXPORT_WORKER_KIND, type ExportWorkerData, type FromExportWorker, type ToExportWorker, type WorkerExportError } from './otlp-export-worker.protocol';
 
 function errorOf(error: Error): WorkerExportError {
@@ -37,9 +37,16 @@ function forwardingLogger(port: MessagePort): DiagLogger {
 }
 
 /** Serves the main thread's messages until it asks to shut down. @internal */
-export function serveExports(port: MessagePort, data: ExportWorkerData): void {
+export function serveExports(port: MessagePort): void {
   diag.setLogger(forwardingLogger(port), { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true });
-  const delegate = createBytesExportDelegate(data.url === undefined ? {} : { url: data.url });
+  // One transport per signal and URL, made with its first export.
+  const delegates = new Map<string, IOtlpExportDelegate<EncodedExport>>();
+  const delegateFor = (signal: OtlpSignal, url: string | undefined): IOtlpExportDelegate<EncodedExport> => {
+    const key = `${signal} ${url ?? ''}`;
+    let delegate = delegates.get(key);
+    if (delegate === undefined) delegates.set(key, (delegate = createBytesExportDelegate(signal, url === undefined ? {} : { url })));
+    return delegate;
+  };
   port.on('message', (message: ToExportWorker) => {
     if (message.type === 'export') {
       const { id } = message;
@@ -49,13 +56,13 @@ export function serveExports(port: MessagePort, data: ExportWorkerData): void {
         port.postMessage(reply);
       };
       try {
-        delegate.export({ bytes: message.bytes, count: message.count }, answer);
+        delegateFor(message.signal, message.url).export({ bytes: message.bytes, count: message.count }, answer);
       } catch (error) {
         answer({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
       }
       return;
     }
-    void delegate.shutdown().finally(() => {
+    void Promise.allSettled([...delegates.values()].map((delegate) => delegate.shutdown())).finally(() => {
       port.postMessage({ type: 'closed' } satisfies FromExportWorker);
       port.close();
     });
@@ -63,4 +70,4 @@ export function serveExports(port: MessagePort, data: ExportWorkerData): void {
 }
 
 const started = workerData as Partial<ExportWorkerData> | undefined;
-if (!isMainThread && parentPort && started?.kind === EXPORT_WORKER_KIND) serveExports(parentPort, started as ExportWorkerData);
+if (!isMainThread && parentPort && started?.kind === EXPORT_WORKER_KIND) serveExports(parentPort);

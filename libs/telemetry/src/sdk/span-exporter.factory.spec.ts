@@ -2,7 +2,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 import { resolveSdkOptions } from '../options/sdk-options.resolver';
 import { OtlpEncodedSpanExporter, OtlpProtobufTraceExporter } from './otlp-protobuf-trace-exporter';
-import { exportWorkerAvailable } from './otlp-worker-span-exporter';
+import { OtlpExportThread } from './otlp-export-thread';
 import { createEncodedSpanExporter, createSpanExporter } from './span-exporter.factory';
 
 const resolve = (options: TelemetrySdkOptions) => resolveSdkOptions({ serviceName: 'orders', traceExporter: 'otlp', ...options });
@@ -10,7 +10,7 @@ const resolve = (options: TelemetrySdkOptions) => resolveSdkOptions({ serviceNam
 describe('createEncodedSpanExporter (spans encoded as they end)', () => {
   it("should take the default path, batched OTLP/HTTP protobuf, from the main thread where the worker's script is not built (these TypeScript sources)", async () => {
     // The built library sends from its worker thread: test/otlp-export-worker.e2e-spec.ts.
-    expect(exportWorkerAvailable()).toBe(false);
+    expect(OtlpExportThread.available()).toBe(false);
     for (const exporter of [createEncodedSpanExporter(resolve({})), createEncodedSpanExporter(resolve({ exportThread: 'main' }))]) {
       expect(exporter).toBeInstanceOf(OtlpEncodedSpanExporter);
       await exporter!.shutdown();

@@ -2,7 +2,9 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ConsoleJsonSpanExporter } from './console-json-span-exporter';
 import type { OtlpProtocol } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { EncodedSpanBatchExporter } from './encoding-batch-span-processor';
+import type { OtlpExportThread } from './otlp-export-thread';
 import { requireOptionalPeer } from './optional-peer';
 
 type OtlpExporterClass<T = SpanExporter> = new (config: { url?: string }) => T;
@@ -58,13 +60,14 @@ export function createSpanExporter(options: ResolvedSdkOptions): SpanExporter | 
  * custom exporter, another protocol, no export, no batching), where the SDK's processors run.
  * @internal
  */
-export function createEncodedSpanExporter(options: ResolvedSdkOptions): EncodedSpanBatchExporter | undefined {
+export function createEncodedSpanExporter(options: ResolvedSdkOptions, exportThread = sharedExportThread(options)): EncodedSpanBatchExporter | undefined {
   if (options.spanExporter || options.traceExporter !== 'otlp' || options.otlpProtocol !== 'http/protobuf' || !options.batch) return undefined;
   otlpPeerOf(options);
-  if (options.exportThread === 'worker') {
+  const thread = exportThread();
+  if (thread) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const worker = require('./otlp-worker-span-exporter') as typeof import('./otlp-worker-span-exporter');
-    if (worker.exportWorkerAvailable()) return new worker.OtlpWorkerSpanExporter(otlpConfigOf(options));
+    const { OtlpWorkerSpanExporter } = require('./otlp-worker-span-exporter') as typeof import('./otlp-worker-span-exporter');
+    return new OtlpWorkerSpanExporter(otlpConfigOf(options), thread);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exporter = require('./otlp-protobuf-trace-exporter') as typeof import('./otlp-protobuf-trace-exporter');
@@ -82,12 +85,41 @@ function otlpConfigOf(options: ResolvedSdkOptions): { url?: string } {
 
 /**
  * The OTLP log record exporter for the resolved options, when `logsExporter` is `otlp`;
- * an optional peer like the span exporters.
+ * an optional peer like the span exporters. Over HTTP protobuf the records leave from the
+ * export thread, as the spans do.
  * @internal
  */
-export function createLogRecordExporter<T>(options: ResolvedSdkOptions): T | undefined {
+export function createLogRecordExporter(options: ResolvedSdkOptions, exportThread = sharedExportThread(options)): LogRecordExporter | undefined {
   if (options.logsExporter !== 'otlp' || !options.otlpLogsUrl) return undefined;
   const packageName = OTLP_LOG_EXPORTER_PACKAGES[options.otlpProtocol];
-  const { OTLPLogExporter } = requireOptionalPeer<{ OTLPLogExporter: OtlpExporterClass<T> }>(packageName, `OTLP log export over ${options.otlpProtocol}`);
+  const { OTLPLogExporter } = requireOptionalPeer<{ OTLPLogExporter: OtlpExporterClass<LogRecordExporter> }>(packageName, `OTLP log export over ${options.otlpProtocol}`);
+  const thread = options.otlpProtocol === 'http/protobuf' ? exportThread() : undefined;
+  if (thread) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OtlpWorkerLogRecordExporter } = require('./otlp-worker-log-record-exporter') as typeof import('./otlp-worker-log-record-exporter');
+    return new OtlpWorkerLogRecordExporter({ url: options.otlpLogsUrl }, thread);
+  }
   return new OTLPLogExporter({ url: options.otlpLogsUrl });
+}
+
+/**
+ * The export thread the OTLP/HTTP protobuf exporters of one SDK share (`exportThread:
+ * 'worker'`), made, and its code loaded, when the first of them asks; undefined with
+ * `exportThread: 'main'`, or where the worker's script is missing.
+ * @internal
+ */
+export function sharedExportThread(options: Pick<ResolvedSdkOptions, 'exportThread'>): () => OtlpExportThread | undefined {
+  let thread: OtlpExportThread | undefined;
+  let decided = false;
+  return () => {
+    if (!decided) {
+      decided = true;
+      if (options.exportThread === 'worker') {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { OtlpExportThread } = require('./otlp-export-thread') as typeof import('./otlp-export-thread');
+        if (OtlpExportThread.available()) thread = new OtlpExportThread();
+      }
+    }
+    return thread;
+  };
 }

@@ -9,7 +9,7 @@ import {
   resourceFromAttributes,
   serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
@@ -25,10 +25,12 @@ import { createInstrumentations } from './instrumentations.factory';
 import { createSampler } from './rule-based.sampler';
 import { PooledRandomIdGenerator } from './pooled-random-id-generator';
 import { StrictTraceContextPropagator } from '../propagation/strict-trace-context.propagator';
-import { createEncodedSpanExporter, createLogRecordExporter, createSpanExporter } from './span-exporter.factory';
+import { createEncodedSpanExporter, createLogRecordExporter, createSpanExporter, sharedExportThread } from './span-exporter.factory';
 import { SpanExportMonitor } from './span-export-monitor';
 import { withDeadline } from './with-deadline';
 import type { TelemetryRuntime } from './telemetry-runtime';
+
+type ExportThreadOf = ReturnType<typeof sharedExportThread>;
 
 /** Modules that auto-instrumentation can only patch if they load after the SDK starts. */
 const MUST_LOAD_AFTER_SDK = ['@nestjs/core', '@nestjs/platform-express', 'express'];
@@ -54,10 +56,12 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
   if (current) return current;
   const resolved = resolveSdkOptions(options);
   const loadedTooEarly = MUST_LOAD_AFTER_SDK.filter(isLoaded);
-  const { spanProcessor, exportMonitor } = createSpanProcessor(resolved);
+  // One export thread for the span and log record exporters.
+  const exportThread = sharedExportThread(resolved);
+  const { spanProcessor, exportMonitor } = createSpanProcessor(resolved, exportThread);
   const instrumentations = createInstrumentations(resolved);
   const resource = resourceFromAttributes(resourceAttributesOf(resolved));
-  const loggerProvider = createLoggerProvider(resolved, resource);
+  const loggerProvider = createLoggerProvider(resolved, resource, exportThread);
 
   const sdk = new NodeSDK({
     resource,
@@ -143,9 +147,9 @@ async function stop(
   }
 }
 
-function createSpanProcessor(options: ResolvedSdkOptions): { spanProcessor: SpanProcessor; exportMonitor?: SpanExportMonitor } {
+function createSpanProcessor(options: ResolvedSdkOptions, exportThread: ExportThreadOf): { spanProcessor: SpanProcessor; exportMonitor?: SpanExportMonitor } {
   // The default path (batched OTLP/HTTP protobuf) exports spans encoded as they end; the rest, finished spans.
-  const encodedExporter = createEncodedSpanExporter(options);
+  const encodedExporter = createEncodedSpanExporter(options, exportThread);
   const exporter = encodedExporter ? undefined : createSpanExporter(options);
   // Without an exporter spans are still created, so every request has a trace id to
   // return and propagate; they are simply not sent anywhere.
@@ -164,8 +168,8 @@ function createSpanProcessor(options: ResolvedSdkOptions): { spanProcessor: Span
 }
 
 /** Log records for the pino bridge, batched to the OTLP logs endpoint, when `logsExporter` is `otlp`. */
-function createLoggerProvider(options: ResolvedSdkOptions, resource: ReturnType<typeof resourceFromAttributes>): LoggerProvider | undefined {
-  const exporter = createLogRecordExporter<LogRecordExporter>(options);
+function createLoggerProvider(options: ResolvedSdkOptions, resource: ReturnType<typeof resourceFromAttributes>, exportThread: ExportThreadOf): LoggerProvider | undefined {
+  const exporter = createLogRecordExporter(options, exportThread);
   if (!exporter) return undefined;
   return new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter })] });
 }
