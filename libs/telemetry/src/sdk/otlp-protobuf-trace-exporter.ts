@@ -7,7 +7,6 @@ import { EncodedSpanBatchSerializer, type EncodedSpanBatch } from './encoded-spa
 import { OTLP_HTTP_SPAN_EXPORTER } from './otlp-bytes-export';
 import { OtlpTraceEncoder } from './otlp-trace-encoder';
 
-
 type ExporterConfig = OTLPExporterNodeConfigBase & { selfObsMeterProvider?: MeterProvider };
 
 /**
