@@ -114,6 +114,8 @@ describe('OtlpExportThread (OTLP/HTTP export from a worker thread)', () => {
       await logs.shutdown();
       expect(await exportWith(spans)).toEqual({ code: ExportResultCode.SUCCESS });
       await spans.shutdown();
+      // The OS thread is gone once Node has joined it, right after its 'exit'.
+      for (let wait = 0; wait < 40 && exportThreads() > 0; wait++) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(exportThreads()).toBe(0);
     } finally {
       requests.restore();
