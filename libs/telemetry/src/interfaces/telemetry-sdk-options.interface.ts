@@ -192,9 +192,10 @@ export interface TelemetrySdkOptions {
    * Where batched OTLP/HTTP protobuf exports of spans and log records are sent from.
    * `worker`: one worker thread the library starts with the first export. An HTTP client in the app's own thread runs
    * through the same Node code as the app's server, with objects of other shapes, and
-   * V8's type feedback for that code then serves every request more slowly: measured at
-   * 3-7 % of throughput with full telemetry (`npm run bench:ab`, BENCHMARKS.md). The thread
-   * costs about 30 MB of memory. `main`: the app's thread, as OpenTelemetry's exporters do.
+   * V8's type feedback for that code then serves every request more slowly: about 5 µs a
+   * request with full telemetry in the benchmark's profiles (BENCHMARKS.md). The thread
+   * costs about 30 MB of memory, and its own work (about 3 µs a request there) runs on
+   * another core where the process has one to spare. `main`: the app's thread, as OpenTelemetry's exporters do.
    * Where the library is bundled into one file or runs from its TypeScript sources, the
    * worker's script is not there and exports stay on the main thread. Other protocols,
    * a `spanExporter` of the app's and `batch: false` always export from the main thread.
