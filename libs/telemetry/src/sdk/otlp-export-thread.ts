@@ -1,10 +1,10 @@
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPExporterError, type IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createBytesExportDelegate, type EncodedExport, type OtlpSignal } from './otlp-bytes-export';
+import { BytesExportDelegates, type EncodedExport, type OtlpSignal } from './otlp-bytes-export';
 import { EXPORT_WORKER_KIND, type ExportWorkerData, type FromExportWorker, type ToExportWorker, type WorkerExportError } from './otlp-export-worker.protocol';
 
 /**
@@ -46,7 +46,7 @@ export class OtlpExportThread {
   private worker: Worker | undefined;
   private workerError: Error | undefined;
   /** The main thread's own transports, once the worker is gone. */
-  private inThread: Map<string, IOtlpExportDelegate<EncodedExport>> | undefined;
+  private inThread: BytesExportDelegates | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly script = EXPORT_WORKER_SCRIPT) {}
@@ -79,13 +79,13 @@ export class OtlpExportThread {
       done({ code: ExportResultCode.FAILED, error: new Error('OtlpExportThread: export after shutdown') });
       return;
     }
-    if (this.inThread) return this.exportInThread({ signal, url, encoded, done });
+    if (this.inThread) return this.inThread.export(signal, url, encoded, done);
     let worker: Worker;
     try {
       worker = this.worker ?? this.startWorker();
     } catch (error) {
       this.takeOver(`could not start: ${String(error)}`);
-      return this.exportInThread({ signal, url, encoded, done });
+      return this.inThread!.export(signal, url, encoded, done);
     }
     const id = this.nextId++;
     this.inFlight.set(id, { signal, url, encoded, done });
@@ -130,17 +130,10 @@ export class OtlpExportThread {
   /** From now on the main thread exports, starting with what the worker left unanswered. */
   private takeOver(reason: string): void {
     diag.warn(`nest-telemetry: the OTLP export thread stopped (${reason}); telemetry is exported from the main thread from now on`);
-    this.inThread ??= new Map();
+    const inThread = (this.inThread ??= new BytesExportDelegates());
     const unanswered = [...this.inFlight.values()];
     this.inFlight.clear();
-    for (const entry of unanswered) this.exportInThread(entry);
-  }
-
-  private exportInThread({ signal, url, encoded, done }: InFlight): void {
-    const key = `${signal} ${url ?? ''}`;
-    let delegate = this.inThread!.get(key);
-    if (delegate === undefined) this.inThread!.set(key, (delegate = createBytesExportDelegate(signal, url === undefined ? {} : { url })));
-    delegate.export(encoded, done);
+    for (const { signal, url, encoded, done } of unanswered) inThread.export(signal, url, encoded, done);
   }
 
   private async close(): Promise<void> {
@@ -161,7 +154,7 @@ export class OtlpExportThread {
       await stopped;
       await worker.terminate();
     }
-    await Promise.all([...(this.inThread?.values() ?? [])].map((delegate) => delegate.shutdown()));
+    await this.inThread?.shutdown();
   }
 }
 

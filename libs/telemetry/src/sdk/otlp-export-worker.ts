@@ -11,10 +11,10 @@
  */
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPExporterError, type IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import { format } from 'node:util';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { createBytesExportDelegate, type EncodedExport, type OtlpSignal } from './otlp-bytes-export';
+import { BytesExportDelegates } from './otlp-bytes-export';
 import { EXPORT_WORKER_KIND, type ExportWorkerData, type FromExportWorker, type ToExportWorker, type WorkerExportError } from './otlp-export-worker.protocol';
 
 function errorOf(error: Error): WorkerExportError {
@@ -39,14 +39,7 @@ function forwardingLogger(port: MessagePort): DiagLogger {
 /** Serves the main thread's messages until it asks to shut down. @internal */
 export function serveExports(port: MessagePort): void {
   diag.setLogger(forwardingLogger(port), { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true });
-  // One transport per signal and URL, made with its first export.
-  const delegates = new Map<string, IOtlpExportDelegate<EncodedExport>>();
-  const delegateFor = (signal: OtlpSignal, url: string | undefined): IOtlpExportDelegate<EncodedExport> => {
-    const key = `${signal} ${url ?? ''}`;
-    let delegate = delegates.get(key);
-    if (delegate === undefined) delegates.set(key, (delegate = createBytesExportDelegate(signal, url === undefined ? {} : { url })));
-    return delegate;
-  };
+  const delegates = new BytesExportDelegates();
   port.on('message', (message: ToExportWorker) => {
     if (message.type === 'export') {
       const { id } = message;
@@ -56,13 +49,13 @@ export function serveExports(port: MessagePort): void {
         port.postMessage(reply);
       };
       try {
-        delegateFor(message.signal, message.url).export({ bytes: message.bytes, count: message.count }, answer);
+        delegates.export(message.signal, message.url, { bytes: message.bytes, count: message.count }, answer);
       } catch (error) {
         answer({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
       }
       return;
     }
-    void Promise.allSettled([...delegates.values()].map((delegate) => delegate.shutdown())).finally(() => {
+    void delegates.shutdown().finally(() => {
       port.postMessage({ type: 'closed' } satisfies FromExportWorker);
       port.close();
     });

@@ -1,10 +1,10 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
-import { convertLegacyHttpOptions, createOtlpHttpExportDelegate, type OTLPExporterNodeConfigBase } from '@opentelemetry/otlp-exporter-base/node-http';
+import { createOtlpHttpExportDelegate, type OTLPExporterNodeConfigBase } from '@opentelemetry/otlp-exporter-base/node-http';
 import { TraceExporterMetricsHelper, type IExportTraceServiceResponse, type IExporterMetricsHelper, type ISerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { EncodedSpanBatchSerializer, type EncodedSpanBatch } from './encoded-span-batch';
-import { OTLP_HTTP_SPAN_EXPORTER } from './otlp-bytes-export';
+import { OTLP_HTTP_SPAN_EXPORTER, otlpHttpOptions } from './otlp-bytes-export';
 import { OtlpTraceEncoder } from './otlp-trace-encoder';
 
 type ExporterConfig = OTLPExporterNodeConfigBase & { selfObsMeterProvider?: MeterProvider };
@@ -16,7 +16,7 @@ type ExporterConfig = OTLPExporterNodeConfigBase & { selfObsMeterProvider?: Mete
  */
 function otlpHttpDelegate<T>(config: ExporterConfig, serializer: ISerializer<T, IExportTraceServiceResponse>, metricsHelper: IExporterMetricsHelper<T>) {
   return createOtlpHttpExportDelegate(
-    convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
+    otlpHttpOptions('traces', config),
     serializer,
     OTLP_HTTP_SPAN_EXPORTER,
     metricsHelper,
