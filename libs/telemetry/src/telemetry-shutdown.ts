@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import { endQueuedObservations } from './http/turn-end-observations';
 import { LoggingLifecycle } from './logging/logging.lifecycle';
 import type { ResolvedTelemetryOptions } from './options/resolved-telemetry-options.interface';
 import type { TelemetryRuntime } from './sdk/telemetry-runtime';
@@ -48,6 +49,8 @@ export class TelemetryShutdown implements BeforeApplicationShutdown, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // The spans and access lines of the last responses, whose turn may not have ended.
+    endQueuedObservations();
     const budget = Math.max(0, this.millisLeft() - EXIT_MARGIN_MILLIS);
     // Flush, not shut down: another app in the same process may still be running.
     try {

@@ -50,12 +50,19 @@ export interface CompletedRequest {
   readonly spanContext: SpanContext | undefined;
   /** The request's tracking id (= trace id). */
   readonly trackingId: string | undefined;
+  /**
+   * The client's address as the app's `trust proxy` setting resolves it (express's `req.ip`
+   * when the request came through a proxy, else the socket's), read when the response closed.
+   */
+  readonly clientAddress: string | undefined;
 }
 
 /**
  * Something that watches every HTTP request of an app (the HTTP metrics, the access
  * log): provided under `HTTP_REQUEST_OBSERVERS`, fed by the app's HttpRequestPipeline.
- * Observers run after the response closed, outside the request's critical path.
+ * Observers run after the response closed, outside the request's critical path: at the end
+ * of that turn of the event loop, one request after another with the turn's others, and
+ * told what the request was when its response closed.
  * @publicApi
  */
 export interface HttpRequestObserver {

@@ -40,6 +40,16 @@ class PipelineController {
     return { ok: true };
   }
 
+  /** A turn that goes on after the response closed: 100 ms of the app's own work in a 'close' listener. */
+  @Get('busy-after-close')
+  busyAfterClose(@Res({ passthrough: true }) response: { on(event: 'close', listener: () => void): void }): { ok: true } {
+    response.on('close', () => {
+      const until = performance.now() + 100;
+      while (performance.now() < until);
+    });
+    return { ok: true };
+  }
+
   /** Where the span context is: in a handler that ran after body parsing, and in a 'finish' listener. */
   @Post('context')
   bodyContext(@Body() body: { n: number }, @Res({ passthrough: true }) response: { on(event: 'finish', listener: () => void): void }) {
@@ -107,6 +117,19 @@ describe('HttpRequestPipeline', () => {
       setTimeout(() => outgoing.end('3}'), 20);
     });
     expect(JSON.parse(chunked.body)).toEqual({ n: 3, traceId: chunked.headers['x-tracking-id'] });
+  });
+
+  it("should end the span, and time the access line and the metrics, when the response closed, not when its turn of the event loop ended", async () => {
+    await start(true);
+    await request(app.getHttpServer()).get('/pipeline/busy-after-close').expect(200);
+    await settle();
+    const span = tracing!.span('GET /pipeline/busy-after-close');
+    const spanMillis = span.duration[0] * 1e3 + span.duration[1] / 1e6;
+    expect(spanMillis).toBeLessThan(80);
+    expect((accessLine('/pipeline/busy-after-close')!.request as { duration: number }).duration).toBeLessThan(0.08);
+    const text = await metrics();
+    expect(sample(text, 'http_server_request_duration_seconds_count', ['http_route="/pipeline/busy-after-close"'])).toBe(1);
+    expect(sample(text, 'http_server_request_duration_seconds_bucket', ['http_route="/pipeline/busy-after-close"', 'le="0.1"'])).toBe(1);
   });
 
   it("should give the SERVER span the request's attributes, whether its sampler may read them (rules, one of the user's own) or not (the ratio)", async () => {

@@ -5,6 +5,7 @@ import type { CompletedRequest, HttpRequestObserver, ObservedRequest, ObservedRe
 import { CLIENT_CLOSED_REQUEST } from './http.constants';
 import type { HandlerErrorSlot } from './handler-error';
 import { endServerSpan, type ServerSpan } from './server-span';
+import { endAtTurnEnd } from './turn-end-observations';
 
 /** What a request's observation is told besides the request and response (a class: see ServerSpan). @internal */
 export class ObservationContext {
@@ -26,27 +27,34 @@ const OBSERVATION = Symbol('nest-telemetry.observation');
 type ObservingResponse = ObservedResponse & { [OBSERVATION]?: RequestObservation };
 
 /**
- * Ends the observation of the response it is called on. One function for every response,
- * where a closure per request and `once`'s wrapper around it cost about 450 bytes a request
- * (`npm run bench:request-pipeline`). The response lets go of the observation here, so a
- * response object kept alive afterwards does not keep the span and the request with it.
+ * Tells the observation of the response it is called on that the response closed. One
+ * function for every response, where a closure per request and `once`'s wrapper around it
+ * cost about 450 bytes a request (`npm run bench:request-pipeline`). The response lets go
+ * of the observation here, so a response object kept alive afterwards does not keep the
+ * span and the request with it.
  */
-function endObservation(this: ObservingResponse): void {
+function responseClosed(this: ObservingResponse): void {
   const observation = this[OBSERVATION];
   this[OBSERVATION] = undefined;
-  observation?.end();
+  observation?.closed();
 }
 
 /**
  * One request's observation, from its arrival to the response's `'close'`, which node
  * emits exactly once however the response ended: finished, aborted by the client, or
- * failed with an `'error'`. `end()` is idempotent, so an observer's `start` is always
- * paired with exactly one `end`. When the pipeline started the request's server span,
- * the observation ends it too, first, so observers get the span's exact duration.
+ * failed with an `'error'`. The observation ends at the end of that turn of the event
+ * loop, with the turn's other closed requests (endAtTurnEnd), as of the time the response
+ * closed. `end()` is idempotent, so an observer's `start` is always paired with exactly
+ * one `end`. When the pipeline started the request's server span, the observation ends it
+ * too, first, so observers get the span's exact duration.
  * @internal
  */
 export class RequestObservation {
   private readonly startedAt = performance.now();
+  /** When the response closed (`performance.now()`): the span's end, though the observation ends later in the turn. */
+  private closedAt: number | undefined;
+  /** Read at the close too: express resolves it from app settings that may change before the turn ends. */
+  private clientAddress: string | undefined;
   private ended = false;
 
   constructor(
@@ -67,13 +75,28 @@ export class RequestObservation {
     }
     const response = this.response as ObservingResponse;
     response[OBSERVATION] = this;
-    response.on('close', endObservation);
+    response.on('close', responseClosed);
   }
 
+  /** The response closed: the observation ends at the end of this turn, as of now. */
+  closed(): void {
+    this.closedAt = performance.now();
+    this.clientAddress = clientAddressOf(this.request);
+    endAtTurnEnd(this);
+  }
+
+  /** Ends the span and tells the observers; never throws (it runs in a listener, or in a batch of other requests' ends). */
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    const completed = this.complete();
+    let completed: CompletedRequest;
+    try {
+      completed = this.complete();
+    } catch (error) {
+      // A span processor of the app's that throws from onEnd: the observers get nothing to report.
+      this.context.onObserverError(error);
+      return;
+    }
     // An observer runs in an event listener: a throw there would crash the process. The
     // try blocks are written out, not a helper taking a closure per observer and request.
     for (const observer of this.observers) {
@@ -97,7 +120,8 @@ export class RequestObservation {
     const route = routeTemplateOf(request) ?? ownSpan?.rpcMetadata.route;
     const status = aborted ? CLIENT_CLOSED_REQUEST : response.statusCode;
     const errorType = aborted ? 'aborted' : status >= 400 ? (handlerErrorSlot?.handlerError ?? String(status)) : undefined;
-    if (ownSpan) endServerSpan(ownSpan.span, method, route, status, aborted, errorType);
+    const endedAt = this.closedAt ?? performance.now();
+    if (ownSpan) endServerSpan(ownSpan.span, method, route, status, aborted, errorType, endedAt);
     return new Completed(
       request,
       response,
@@ -109,11 +133,21 @@ export class RequestObservation {
       errorType,
       // A recorded span has ended by now (ours just above; the http instrumentation's in
       // its own 'close' listener, registered before this one): its duration is final.
-      durationOf(span) ?? (performance.now() - this.startedAt) / 1000,
+      durationOf(span) ?? (endedAt - this.startedAt) / 1000,
       span?.spanContext(),
       trackingId,
+      this.closedAt === undefined ? clientAddressOf(request) : this.clientAddress,
     );
   }
+}
+
+/**
+ * The client's address as express's `trust proxy` setting resolves it. Without
+ * X-Forwarded-For, `req.ip` is the socket's address whatever that setting says; reading
+ * it directly skips parsing the forwarding chain (2 µs a request).
+ */
+function clientAddressOf(request: ObservedRequest): string | undefined {
+  return request.headers['x-forwarded-for'] === undefined ? request.socket?.remoteAddress : (request.ip ?? request.socket?.remoteAddress);
 }
 
 /** A recorded span's duration in seconds, once it has ended (an unsampled span has none). */
@@ -136,5 +170,6 @@ class Completed implements CompletedRequest {
     readonly seconds: number,
     readonly spanContext: SpanContext | undefined,
     readonly trackingId: string | undefined,
+    readonly clientAddress: string | undefined,
   ) {}
 }

@@ -149,7 +149,9 @@ export function suppressedContext(): Context {
 /**
  * Ends a server span with what the response told: its name `{METHOD} {route}`, the
  * route and status attributes, ERROR for a 5xx, and `error.type` (for a 4xx/5xx or an
- * aborted request: the handler's exception class, the status, or `aborted`).
+ * aborted request: the handler's exception class, the status, or `aborted`), at `endTime`
+ * (a `performance.now()` reading, as the API's `TimeInput` allows: the SDK puts it on the
+ * span's own clock) or now.
  * @internal
  */
 export function endServerSpan(
@@ -159,6 +161,7 @@ export function endServerSpan(
   status: number,
   aborted: boolean,
   errorType: string | undefined,
+  endTime?: number,
 ): void {
   const starter = librarySpanStarter();
   if (route !== undefined) {
@@ -168,7 +171,7 @@ export function endServerSpan(
   if (!aborted) setKnownAttribute(starter, span, ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   if (errorType !== undefined) setKnownAttribute(starter, span, ATTR_ERROR_TYPE, errorType);
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end();
+  span.end(endTime);
 }
 
 /** An attribute the pipeline made valid: set without the SDK's type check where the starter can (SdkSpanStarter.setValidAttribute). */

@@ -206,6 +206,7 @@ describe('HttpMetrics exemplars', () => {
     seconds: 0.02,
     spanContext: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags },
     trackingId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    clientAddress: '127.0.0.1',
   });
 
   it('should attach the trace id of a sampled span, and nothing for an unsampled one', async () => {

@@ -29,6 +29,7 @@ import { createEncodedSpanExporter, createLogRecordExporter, createSpanExporter,
 import { SpanExportMonitor } from './span-export-monitor';
 import { withDeadline } from './with-deadline';
 import type { TelemetryRuntime } from './telemetry-runtime';
+import { endQueuedObservations } from '../http/turn-end-observations';
 
 type ExportThreadOf = ReturnType<typeof sharedExportThread>;
 
@@ -90,6 +91,8 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
     exportMonitor,
     logRecordLogger: loggerProvider?.getLogger('nest-telemetry'),
     forceFlush: async () => {
+      // Closed requests whose turn has not ended yet: their spans are finished too.
+      endQueuedObservations();
       await Promise.all([spanProcessor.forceFlush(), loggerProvider?.forceFlush()]);
     },
     shutdown: () => {

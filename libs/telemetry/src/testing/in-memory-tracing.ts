@@ -1,6 +1,7 @@
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { endQueuedObservations } from '../http/turn-end-observations';
 import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 import { currentTelemetryRuntime, instrumentationsOf, startTelemetry } from '../sdk/start-telemetry';
 import type { TelemetryRuntime } from '../sdk/telemetry-runtime';
@@ -45,8 +46,9 @@ export class InMemoryTracing {
     return new InMemoryTracing(options);
   }
 
-  /** Finished spans, oldest first. */
+  /** Finished spans, oldest first (a closed response's server span among them, though its turn of the event loop has not ended). */
   spans(): ReadableSpan[] {
+    endQueuedObservations();
     return this.exporter.getFinishedSpans();
   }
 
@@ -58,6 +60,7 @@ export class InMemoryTracing {
   }
 
   reset(): void {
+    endQueuedObservations();
     this.exporter.reset();
   }
 

@@ -1,3 +1,5 @@
+import { endQueuedObservations } from '../http/turn-end-observations';
+
 /**
  * A log destination that keeps lines in memory, for `logging: { destination }` in
  * tests: `lines()` parses each one as JSON (a line that is not JSON fails the test).
@@ -10,8 +12,9 @@ export class MemoryLogDestination {
     this.buffer += chunk;
   }
 
-  /** Every line written so far, as it was written. */
+  /** Every line written so far, as it was written (a closed response's access line among them, though its turn of the event loop has not ended). */
   raw(): string[] {
+    endQueuedObservations();
     return this.buffer.split('\n').filter((line) => line !== '');
   }
 
