@@ -56,6 +56,8 @@ export class RequestObservation {
   /** Read at the close too: express resolves it from app settings that may change before the turn ends. */
   private clientAddress: string | undefined;
   private ended = false;
+  /** What the observers are told, from `endSpan` to the last observer's `tell`. */
+  private completed: CompletedRequest | undefined;
 
   constructor(
     private readonly request: ObservedRequest,
@@ -85,27 +87,45 @@ export class RequestObservation {
     endAtTurnEnd(this);
   }
 
-  /** Ends the span and tells the observers; never throws (it runs in a listener, or in a batch of other requests' ends). */
+  /** Ends the span and tells the observers, now. */
   end(): void {
+    this.endSpan();
+    for (let part = 0; this.tell(part); part++);
+  }
+
+  /**
+   * The first step of ending (endAtTurnEnd ends a turn's observations one step at a time):
+   * ends the span, and makes what the observers are told. Only the first call does; never
+   * throws, as nothing in the batch of a turn's ends may.
+   */
+  endSpan(): void {
     if (this.ended) return;
     this.ended = true;
-    let completed: CompletedRequest;
     try {
-      completed = this.complete();
+      this.completed = this.complete();
     } catch (error) {
       // A span processor of the app's that throws from onEnd: the observers get nothing to report.
       this.context.onObserverError(error);
-      return;
     }
-    // An observer runs in an event listener: a throw there would crash the process. The
-    // try blocks are written out, not a helper taking a closure per observer and request.
-    for (const observer of this.observers) {
-      try {
-        observer.end(completed);
-      } catch (error) {
-        this.context.onObserverError(error);
-      }
+  }
+
+  /**
+   * Tells the `part`-th observer (the HTTP metrics, then the access log) that the request
+   * ended, after `endSpan`; false when there is no such observer or nothing to tell. Never
+   * throws: an observer's error is reported, once for the app.
+   */
+  tell(part: number): boolean {
+    const completed = this.completed;
+    if (completed === undefined || part >= this.observers.length) {
+      this.completed = undefined;
+      return false;
     }
+    try {
+      this.observers[part].end(completed);
+    } catch (error) {
+      this.context.onObserverError(error);
+    }
+    return true;
   }
 
   private complete(): CompletedRequest {
