@@ -1,3 +1,5 @@
+import { atTurnEnd } from '../turn-end';
+
 /** What waits here: a request's observation (RequestObservation), ended in steps that never throw. */
 interface EndingObservation {
   /** Ends the span, and makes what the observers are told. */
@@ -19,7 +21,8 @@ let endsOnExit = false;
  * `full` showed the telemetry's parts costing three to four times in the app what they
  * cost in a loop). Run together, one part at a time (every span, then every request's
  * metrics, then every access line), a turn's observations share those caches: a turn
- * under load ends about 48 of them (BENCHMARKS.md, "Sixteenth session").
+ * under load ends about 48 of them (BENCHMARKS.md, "Sixteenth session"). The spans they
+ * end are encoded, and the lines written, later in the same turn-end run (atTurnEnd).
  *
  * What a request's telemetry says does not move: the span ends at the time its response
  * closed (RequestObservation records it), and the duration the metrics and the access
@@ -29,7 +32,7 @@ let endsOnExit = false;
  * @internal
  */
 export function endAtTurnEnd(observation: EndingObservation): void {
-  if (queued.push(observation) === 1) setImmediate(endQueuedObservations);
+  if (queued.push(observation) === 1) atTurnEnd(endQueuedObservations);
   if (!endsOnExit) {
     endsOnExit = true;
     // First among the exit listeners: pino's own flush on exit writes the lines ended here.

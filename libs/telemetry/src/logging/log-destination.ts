@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import pino from 'pino';
+import { atTurnEnd } from '../turn-end';
 
 /** Where the app's logger writes: lines in, and a synchronous flush on shutdown. @internal */
 export interface LogDestination {
@@ -108,7 +109,7 @@ export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDest
     pending += line;
     if (!scheduled) {
       scheduled = true;
-      setImmediate(takePending);
+      atTurnEnd(takePending);
     }
   };
   const flushForExit = async (maxWaitMillis: number): Promise<void> => {

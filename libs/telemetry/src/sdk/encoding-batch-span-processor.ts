@@ -3,6 +3,7 @@ import { BindOnceFuture, ExportResultCode, globalErrorHandler, suppressTracing, 
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { AsyncResource } from 'node:async_hooks';
 import type { BatchOptions } from '../interfaces/telemetry-sdk-options.interface';
+import { atTurnEnd } from '../turn-end';
 import { EncodedSpanBatch } from './encoded-span-batch';
 
 /** Where an encoded batch goes: the OTLP/HTTP transport (OtlpEncodedSpanExporter). @internal */
@@ -80,7 +81,7 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
     this.queued++;
     this.ended.push(span);
     if (this.ended.length >= ENCODE_GROUP) this.encodeEnded();
-    else if (this.ended.length === 1) setImmediate(this.encodeEndedSoon);
+    else if (this.ended.length === 1) atTurnEnd(this.encodeEndedSoon);
   }
 
   private readonly encodeEndedSoon = (): void => this.encodeEnded();
