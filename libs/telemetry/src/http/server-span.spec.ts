@@ -1,5 +1,5 @@
 import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, trace, type SpanContext } from '@opentelemetry/api';
-import { ServerRpcMetadata, ServerSpan } from './server-span';
+import { endServerSpan, ServerRpcMetadata, ServerSpan } from './server-span';
 
 const VALID: SpanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
 
@@ -24,5 +24,19 @@ describe('ServerSpan.validSpanContext', () => {
     ]) {
       expect(serverSpanOf({ ...VALID, ...ids }, false).validSpanContext()).toBeUndefined();
     }
+  });
+});
+
+describe('endServerSpan', () => {
+  it('should name the span `{METHOD} {route}` for every method and route, past the routes it keeps names of', () => {
+    const names: string[] = [];
+    const span = trace.wrapSpanContext(VALID);
+    span.updateName = (name: string) => (names.push(name), span);
+    const routes = Array.from({ length: 1005 }, (_, index) => `/items/${index}/:id`);
+    for (const route of [...routes, ...routes]) {
+      for (const method of ['GET', 'post', 'BREW']) endServerSpan(span, method, route, 200, false, undefined);
+    }
+    const expected = routes.flatMap((route) => [`GET ${route}`, `POST ${route}`, `_OTHER ${route}`]);
+    expect(names).toEqual([...expected, ...expected]);
   });
 });
