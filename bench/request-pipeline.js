@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The library's own work per request, without sockets, express or Nest: the request pipeline
 // (HttpRequestPipeline, wrapping a server's `emit` as it wraps the app's) handles requests
-// that a stand-in app answers with 200 at once, and the response's 'close' ends each one.
+// that a stand-in app answers with 200 at once; each response's 'close' queues its observation,
+// and the loop ends them in turns of TURN requests, as a server's turns of the event loop do.
 // The HTTP run (`npm run bench`) cannot show a change of a few µs on a shared machine; this
 // can, because it times only this, in one process per configuration, rounds interleaved:
 //   none       the stand-in app alone (what the other rows are measured against)
