@@ -2,6 +2,8 @@
 // encoding, the metrics, the access line) runs at the end of the event loop's turn, all of
 // the turn's requests in one go, instead of in the response's 'close' listener.
 //   BENCH_AB='full;full {} --require=./bench/diagnostics/observation-deferred.js' npm run bench:ab
+// For a build from before http/turn-end-observations (6358c79 and earlier), which it led to:
+// a later build ends observations at the turn's end itself, without calling `end()` there.
 'use strict';
 const { RequestObservation } = require('./built-library')('http/request-observation.js');
 

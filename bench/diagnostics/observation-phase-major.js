@@ -2,6 +2,8 @@
 // span, then the metrics of all of them, then all access lines) instead of one request
 // after another, each with all its parts.
 //   BENCH_AB='full;full {} --require=./bench/diagnostics/observation-phase-major.js' npm run bench:ab
+// For the build of bdedc3a, which ended a turn's requests one after another; later builds
+// end them one part at a time themselves.
 'use strict';
 const { RequestObservation } = require('./built-library')('http/request-observation.js');
 
