@@ -17,7 +17,6 @@ import type { HttpRequestObserver, ObservedRequest, ObservedResponse } from './h
 import { HTTP_REQUEST_OBSERVERS } from './http.constants';
 import { ObservationContext, RequestObservation } from './request-observation';
 import { startServerSpan, suppressedContext } from './server-span';
-import { endQueuedObservations } from './turn-end-observations';
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -134,7 +133,6 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationShutdown(): void {
-    endQueuedObservations();
     if (this.originalEmit) this.server!.emit = this.originalEmit;
     else this.server?.removeListener('request', this.observe);
     if (this.handlesClientErrors) this.server?.removeListener('clientError', this.rejectMalformedRequest);
