@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs, { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ describe('log destinations', () => {
     expect(sorted(readFileSync(file, 'utf8'))).toEqual(sorted(lines.join('')));
   });
 
-  it("should write a turn's lines together, once the turn ends", async () => {
+  it('should hold a few lines past the turn, then write them together in one write within 20 ms', async () => {
     const file = join(directory, 'turn.log');
     const writes = jest.spyOn(fs, 'write');
     try {
@@ -43,9 +44,54 @@ describe('log destinations', () => {
       const lines = Array.from({ length: 100 }, (_, index) => `{"n":${index}}\n`);
       lines.forEach((line) => destination.write(line));
       expect(writes).not.toHaveBeenCalled();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The turn's end: under 64 KiB waiting, nothing is written yet.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).not.toHaveBeenCalled();
+      // The next turn's lines join them.
+      destination.write('{"n":"later"}\n');
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(writes).toHaveBeenCalledTimes(1);
+      expect(readFileSync(file, 'utf8')).toBe(`${lines.join('')}{"n":"later"}\n`);
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
+  it("should write a turn's lines at the turn's end once 64 KiB are waiting, in one write", async () => {
+    const file = join(directory, 'large-turn.log');
+    const writes = jest.spyOn(fs, 'write');
+    try {
+      const destination = asyncFileDestination(openSync(file, 'a'), 1024 * 1024);
+      const lines = Array.from({ length: 200 }, (_, index) => `{"n":${index},"text":"${'x'.repeat(400)}"}\n`);
+      lines.forEach((line) => destination.write(line));
+      expect(writes).not.toHaveBeenCalled();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).toHaveBeenCalledTimes(1);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      // The hold timer of those lines found nothing left to write.
       expect(writes).toHaveBeenCalledTimes(1);
       expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
+  it("should write held lines outside the async context of the request that wrote them", async () => {
+    const file = join(directory, 'context.log');
+    const storage = new AsyncLocalStorage<string>();
+    const write = fs.write;
+    const stores: (string | undefined)[] = [];
+    // A timer started in the request's context would keep that context (its span, its store) alive until it fires.
+    const writes = jest.spyOn(fs, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      stores.push(storage.getStore());
+      return (write as (...params: unknown[]) => void).apply(this, args);
+    } as typeof fs.write);
+    try {
+      const destination = asyncFileDestination(openSync(file, 'a'), 1024 * 1024);
+      storage.run('request', () => destination.write('{"n":1}\n'));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(stores).toEqual([undefined]);
+      expect(readFileSync(file, 'utf8')).toBe('{"n":1}\n');
     } finally {
       writes.mockRestore();
     }

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { once } from 'node:events';
 import pino from 'pino';
 import { atTurnEnd } from '../turn-end';
@@ -51,6 +52,11 @@ export function decorateDestination(inner: LogDestination, write: (line: string)
   return decorated;
 }
 
+/** Waiting lines are written once they reach this many characters (UTF-16 code units, about as many bytes)... */
+const WRITE_AT_CHARS = 64 * 1024;
+/** ...or this long after the first of them, so a quiet service's lines still leave at once to the eye. */
+const HOLD_MILLIS = 20;
+
 /**
  * pino's asynchronous destination (sonic-boom) on a file descriptor, fed UTF-8 bytes
  * rather than strings. In its string mode, every write measures the UTF-8 length of the
@@ -58,20 +64,29 @@ export function decorateDestination(inner: LogDestination, write: (line: string)
  * written: a copy of kilobytes per line under load (9-17 KB a line measured, against 2 KB
  * here), so the copying grows with the backlog.
  *
- * The lines of one turn of the event loop are joined as text and encoded together when
- * the turn ends: one `Buffer` a turn instead of one a line (about 150 ns a line less in a
- * loop, and fewer objects for the garbage collector). Every flush of the stream, pino's
- * own on exit included, takes the turn's lines first, so an exit in the middle of a turn
- * loses none; once flushed for exit, each line is written before `write` returns.
+ * Lines are joined as text and encoded together, one `Buffer` for many lines (about 150 ns
+ * a line less in a loop, and fewer objects for the garbage collector), and handed to
+ * sonic-boom in writes of at least `WRITE_AT_CHARS`, checked at the end of each turn of
+ * the event loop, or `HOLD_MILLIS` after the first line waiting, whichever comes first.
+ * Each write is a job for libuv's thread pool and a system call whose cost, on a loaded
+ * server, is mostly per call: writes of one turn's lines (about 20 KB at 50 requests a
+ * turn) cost the pool's thread 3 µs a request, and a write's cost per byte halves from 20
+ * to 90 KB (BENCHMARKS.md, "Seventeenth session"). Every flush of the stream, pino's own
+ * on exit included, takes the waiting lines first, so an exit loses none; once flushed
+ * for exit, each line is written before `write` returns.
  * @internal
  */
 export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDestination {
   const stream = pino.destination({ dest: fd, sync: false, maxWrite: maxWriteBytes, contentMode: 'buffer' } as Parameters<typeof pino.destination>[0]);
   const state = stream as unknown as { _writing: boolean; sync: boolean };
   let pending = '';
-  let scheduled = false;
+  let checkScheduled = false;
+  let holdTimer: NodeJS.Timeout | undefined;
   const takePending = (): void => {
-    scheduled = false;
+    if (holdTimer !== undefined) {
+      clearTimeout(holdTimer);
+      holdTimer = undefined;
+    }
     if (pending.length === 0) return;
     const text = pending;
     pending = '';
@@ -107,10 +122,19 @@ export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDest
       return;
     }
     pending += line;
-    if (!scheduled) {
-      scheduled = true;
-      atTurnEnd(takePending);
+    if (!checkScheduled) {
+      checkScheduled = true;
+      atTurnEnd(checkPending);
     }
+    holdTimer ??= startHoldTimer();
+  };
+  // In the destination's own async context: a timer started in a request's would keep that request's context (its span, its store) alive until it fires.
+  const timerScope = new AsyncResource('nest-telemetry.log-destination');
+  // Unreferenced: a process that ends flushes through pino's exit handler, not this.
+  const startHoldTimer = () => timerScope.runInAsyncScope(() => setTimeout(takePending, HOLD_MILLIS).unref());
+  const checkPending = (): void => {
+    checkScheduled = false;
+    if (pending.length >= WRITE_AT_CHARS) takePending();
   };
   const flushForExit = async (maxWaitMillis: number): Promise<void> => {
     takePending();
