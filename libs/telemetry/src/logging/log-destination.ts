@@ -52,9 +52,9 @@ export function decorateDestination(inner: LogDestination, write: (line: string)
   return decorated;
 }
 
-/** Waiting lines are written once they reach this many characters (UTF-16 code units, about as many bytes)... */
-const WRITE_AT_CHARS = 64 * 1024;
-/** ...or this long after the first of them, so a quiet service's lines still leave at once to the eye. */
+/** Bytes sonic-boom holds before it writes them (its `minLength`)... */
+const HOLD_BYTES = 64 * 1024;
+/** ...or this long after they started waiting, so a quiet service's lines still leave at once to the eye. */
 const HOLD_MILLIS = 20;
 
 /**
@@ -64,29 +64,47 @@ const HOLD_MILLIS = 20;
  * written: a copy of kilobytes per line under load (9-17 KB a line measured, against 2 KB
  * here), so the copying grows with the backlog.
  *
- * Lines are joined as text and encoded together, one `Buffer` for many lines (about 150 ns
- * a line less in a loop, and fewer objects for the garbage collector), and handed to
- * sonic-boom in writes of at least `WRITE_AT_CHARS`, checked at the end of each turn of
- * the event loop, or `HOLD_MILLIS` after the first line waiting, whichever comes first.
- * Each write is a job for libuv's thread pool and a system call whose cost, on a loaded
- * server, is mostly per call: writes of one turn's lines (about 20 KB at 50 requests a
- * turn) cost the pool's thread 3 µs a request, and a write's cost per byte halves from 20
- * to 90 KB (BENCHMARKS.md, "Seventeenth session"). Every flush of the stream, pino's own
- * on exit included, takes the waiting lines first, so an exit loses none; once flushed
- * for exit, each line is written before `write` returns.
+ * The lines of one turn of the event loop are joined as text and encoded together when
+ * the turn ends: one `Buffer` a turn instead of one a line (about 150 ns a line less in a
+ * loop, and fewer objects for the garbage collector). sonic-boom then holds the bytes
+ * until `HOLD_BYTES` are waiting (its `minLength`), or `HOLD_MILLIS` after they started
+ * waiting: each write is a job for libuv's thread pool and a system call whose cost on a
+ * loaded server is mostly per call, and writing one turn's lines at a time (about 20 KB
+ * at 50 requests a turn) cost the pool's thread 2-3 µs a request (BENCHMARKS.md,
+ * "Seventeenth session"). What waits is bytes, not the lines' strings: strings kept
+ * across turns survive young collections, which cost more than the writes saved.
+ *
+ * Every flush of the stream, pino's own on exit included, takes the turn's lines first,
+ * so an exit in the middle of a turn loses none; once flushed for exit, each line is
+ * written before `write` returns.
  * @internal
  */
 export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDestination {
-  const stream = pino.destination({ dest: fd, sync: false, maxWrite: maxWriteBytes, contentMode: 'buffer' } as Parameters<typeof pino.destination>[0]);
-  const state = stream as unknown as { _writing: boolean; sync: boolean };
+  const minLength = Math.min(HOLD_BYTES, maxWriteBytes - 1);
+  const stream = pino.destination({ dest: fd, sync: false, maxWrite: maxWriteBytes, minLength, contentMode: 'buffer' } as Parameters<typeof pino.destination>[0]);
+  // sonic-boom's own state: whether a write is in flight, and the bytes it holds (in flight included).
+  const state = stream as unknown as { _writing: boolean; sync: boolean; minLength: number; _len: number; destroyed: boolean };
   let pending = '';
-  let checkScheduled = false;
+  let scheduled = false;
   let holdTimer: NodeJS.Timeout | undefined;
+  // pino's exit handler and `logger.flush()` call these on the stream itself.
+  const flushSync = stream.flushSync.bind(stream);
+  const flush = stream.flush.bind(stream);
+  // In the destination's own async context: a timer started in a request's would keep that request's context alive until it fires.
+  const timerScope = new AsyncResource('nest-telemetry.log-destination');
+  const writeHeld = (): void => {
+    holdTimer = undefined;
+    if (state.destroyed || state._len === 0) return;
+    // A write in flight goes on by itself only while more than minLength waits: look again later.
+    if (state._writing) holdLater();
+    else flush();
+  };
+  // Unreferenced: a process that ends flushes through pino's exit handler, not this.
+  const holdLater = (): void => {
+    holdTimer ??= timerScope.runInAsyncScope(() => setTimeout(writeHeld, HOLD_MILLIS).unref());
+  };
   const takePending = (): void => {
-    if (holdTimer !== undefined) {
-      clearTimeout(holdTimer);
-      holdTimer = undefined;
-    }
+    scheduled = false;
     if (pending.length === 0) return;
     const text = pending;
     pending = '';
@@ -94,11 +112,10 @@ export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDest
       stream.write(Buffer.from(text) as unknown as string);
     } catch {
       // A destroyed stream (the process is ending) takes no more lines; nothing to throw them at.
+      return;
     }
+    if (state._len > 0) holdLater();
   };
-  // pino's exit handler and `logger.flush()` call these on the stream itself.
-  const flushSync = stream.flushSync.bind(stream);
-  const flush = stream.flush.bind(stream);
   stream.flushSync = () => {
     // Written now, as flushSync writes the rest: handed over in sonic-boom's asynchronous
     // mode, the turn's lines would go out in a write an exit right after does not wait for.
@@ -122,19 +139,10 @@ export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDest
       return;
     }
     pending += line;
-    if (!checkScheduled) {
-      checkScheduled = true;
-      atTurnEnd(checkPending);
+    if (!scheduled) {
+      scheduled = true;
+      atTurnEnd(takePending);
     }
-    holdTimer ??= startHoldTimer();
-  };
-  // In the destination's own async context: a timer started in a request's would keep that request's context (its span, its store) alive until it fires.
-  const timerScope = new AsyncResource('nest-telemetry.log-destination');
-  // Unreferenced: a process that ends flushes through pino's exit handler, not this.
-  const startHoldTimer = () => timerScope.runInAsyncScope(() => setTimeout(takePending, HOLD_MILLIS).unref());
-  const checkPending = (): void => {
-    checkScheduled = false;
-    if (pending.length >= WRITE_AT_CHARS) takePending();
   };
   const flushForExit = async (maxWaitMillis: number): Promise<void> => {
     takePending();
@@ -145,8 +153,9 @@ export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDest
       await once(stream, 'drain', { signal: AbortSignal.timeout(maxWaitMillis) }).catch(() => undefined);
     }
     // From here each line is written before write() returns: nothing waits for a tick
-    // the process may not get.
+    // the process may not get, nor for more bytes.
     state.sync = true;
+    state.minLength = 0;
     stream.flushSync();
   };
   return { ...decorateDestination(stream, write), flushForExit };
