@@ -35,6 +35,21 @@ describe('PooledRandomIdGenerator', () => {
     expect(fill).toHaveBeenCalledTimes(2);
   });
 
+  it('should keep an id with any nonzero byte, wherever it is, and replace only an all-zero one', () => {
+    const fill = jest.spyOn(require('node:crypto') as typeof import('node:crypto'), 'randomFillSync').mockImplementation((buffer) => {
+      const bytes = (buffer as Buffer).fill(0);
+      bytes[15] = 0xab; // the first trace id's last byte
+      bytes[16] = 0x01; // the first span id's first byte
+      return bytes;
+    });
+    const ids = new PooledRandomIdGenerator();
+    expect(ids.generateTraceId()).toBe(`${'0'.repeat(30)}ab`);
+    expect(ids.generateSpanId()).toBe(`01${'0'.repeat(14)}`);
+    // Bytes 24-31: all zero.
+    expect(ids.generateSpanId()).toBe(`${'0'.repeat(14)}01`);
+    expect(fill).toHaveBeenCalledTimes(1);
+  });
+
   it('should be the id generator of the SDK startTelemetry() starts', () => {
     const generate = jest.spyOn(PooledRandomIdGenerator.prototype, 'generateTraceId');
     const exporter = new InMemorySpanExporter();

@@ -3,8 +3,9 @@ import type { IdGenerator } from '@opentelemetry/sdk-trace';
 
 // 64 trace ids, or 128 span ids, per refill; see below for why not more.
 const POOL_BYTES = 1024;
-const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
+// What an all-zero id (invalid) becomes, as in the SDK's generator.
+const NONZERO_TRACE_ID = `${'0'.repeat(30)}01`;
+const NONZERO_SPAN_ID = `${'0'.repeat(14)}01`;
 
 /**
  * Trace and span ids from the operating system's random source, read 1 KiB at a time
@@ -26,16 +27,19 @@ export class PooledRandomIdGenerator implements IdGenerator {
   private offset = POOL_BYTES * 2;
 
   generateTraceId(): string {
-    const id = this.next(32);
-    return id === ZERO_TRACE_ID ? `${ZERO_TRACE_ID.slice(0, 30)}01` : id;
+    return this.next(32, NONZERO_TRACE_ID);
   }
 
   generateSpanId(): string {
-    const id = this.next(16);
-    return id === ZERO_SPAN_ID ? `${ZERO_SPAN_ID.slice(0, 14)}01` : id;
+    return this.next(16, NONZERO_SPAN_ID);
   }
 
-  private next(characters: number): string {
+  /**
+   * The next id of `characters` hex digits, or `ifZero` for one whose bytes are all zero.
+   * The bytes are checked, not the text: comparing a slice with a constant string is a
+   * call into V8's runtime (about 0.4 µs a request in a profile of the app).
+   */
+  private next(characters: number, ifZero: string): string {
     if (this.offset + characters > POOL_BYTES * 2) {
       randomFillSync(this.pool);
       this.hex = this.pool.toString('hex');
@@ -43,6 +47,10 @@ export class PooledRandomIdGenerator implements IdGenerator {
     }
     const start = this.offset;
     this.offset = start + characters;
-    return this.hex.slice(start, start + characters);
+    const pool = this.pool;
+    for (let index = start >>> 1, end = (start + characters) >>> 1; index < end; index++) {
+      if (pool[index] !== 0) return this.hex.slice(start, start + characters);
+    }
+    return ifZero;
   }
 }
