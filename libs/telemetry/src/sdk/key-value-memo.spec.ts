@@ -43,6 +43,20 @@ describe('KeyValueMemo', () => {
     expect(write(status, writer, 'status', '404')).toBe(true);
   });
 
+  it('should not compare the next 256 values of a key that changes more than it repeats, then look again', () => {
+    const memo = new KeyValueMemo();
+    const writer = new ProtobufWriter();
+    write(memo, writer, 'tracking.id', 'a');
+    write(memo, writer, 'tracking.id', 'b');
+    write(memo, writer, 'tracking.id', 'c');
+    // The third value in a row retired the key with 'b' kept; 'b' is still encoded again, not copied, for 256 writes.
+    let copied = 0;
+    for (let index = 0; index < 256; index++) if (write(memo, writer, 'tracking.id', 'b')) copied++;
+    expect(copied).toBe(0);
+    // Then the key's value is compared again: 'b' is the kept one.
+    expect(write(memo, writer, 'tracking.id', 'b')).toBe(true);
+  });
+
   it('should remember at most 512 keys', () => {
     const memo = new KeyValueMemo();
     const writer = new ProtobufWriter();

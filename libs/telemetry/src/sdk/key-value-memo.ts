@@ -4,6 +4,8 @@ import type { ProtobufWriter } from './otlp-protobuf-writer';
 class Remembered {
   hits = 0;
   misses = 0;
+  /** Writes left that skip the comparison, for a key whose values change more than they repeat. */
+  skips = 0;
 
   constructor(
     public value: string | number | boolean,
@@ -16,13 +18,16 @@ class Remembered {
 const MAX_KEYS = 512;
 // A KeyValue larger than this is not worth keeping (a long path or user agent).
 const MAX_BYTES = 256;
+// Writes of a key that changes more than it repeats that are encoded without looking at the
+// remembered value: comparing two ids (sliced strings) is a call into V8's runtime.
+const SKIPPED_WRITES = 256;
 
 /**
  * The encoded KeyValue of each attribute key's last value. A SERVER span's attributes
  * mostly repeat from request to request (method, scheme, server and client address, user
  * agent, protocol, route, status): their bytes are copied rather than encoded again.
  * A key whose value changes more often than it repeats (`url.path`, `tracking.id`) stops
- * being remembered, so it costs no copy. The bytes of a KeyValue do not depend on where
+ * being remembered, so it costs no copy, and its next writes skip the comparison too. The bytes of a KeyValue do not depend on where
  * it is written (the field tag and the enclosing lengths are written around it).
  * @internal
  */
@@ -36,6 +41,11 @@ export class KeyValueMemo {
    */
   write<V>(writer: ProtobufWriter, key: string, value: V, encode: (writer: ProtobufWriter, key: string, value: V) => void): boolean {
     const entry = this.entries.get(key);
+    if (entry !== undefined && entry.skips > 0) {
+      entry.skips--;
+      encode(writer, key, value);
+      return false;
+    }
     if (entry !== undefined && entry.value === value) {
       entry.hits++;
       writer.copy(entry.bytes);
@@ -54,8 +64,12 @@ export class KeyValueMemo {
       return;
     }
     entry.misses++;
-    // A key that changes more than it repeats keeps its old bytes and costs no copy.
-    if (entry.misses > entry.hits + 1) return;
+    // A key that changes more than it repeats keeps its old bytes and costs no copy, and
+    // for a while no comparison either (its value is looked at again after that).
+    if (entry.misses > entry.hits + 1) {
+      entry.skips = SKIPPED_WRITES;
+      return;
+    }
     entry.value = value;
     entry.bytes = copyOf(writer, start);
   }
