@@ -9,6 +9,9 @@ const KNOWN = new Set<string>(HTTP_METHODS);
  * @internal
  */
 export function httpMethodOf(method: string | undefined): string {
+  // Node's parser gives one of its uppercase method names: found as it is, without
+  // `toUpperCase` (a call into V8's runtime, three a request).
+  if (method !== undefined && KNOWN.has(method)) return method;
   const upper = method?.toUpperCase() ?? 'GET';
   return KNOWN.has(upper) ? upper : '_OTHER';
 }
