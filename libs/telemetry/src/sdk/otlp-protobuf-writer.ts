@@ -133,20 +133,27 @@ export class ProtobufWriter {
     this.pos += this.buffer.write(value, this.pos, byteLength, 'utf8');
   }
 
-  /** Reserves the length of a nested message; `finishMessage(start)` writes it once the body is. */
-  startMessage(): number {
-    this.ensure(1);
-    return this.pos++;
+  /**
+   * Reserves the length of a nested message, `reserved` bytes for it (1 by default: up to
+   * 127 bytes of body); `finishMessage(start, reserved)` writes it once the body is. The
+   * body moves only when its length takes another number of bytes: a span (about 400
+   * bytes) reserves 2, since `copyWithin` is a call into V8's C++ runtime.
+   */
+  startMessage(reserved = 1): number {
+    this.ensure(reserved);
+    const start = this.pos;
+    this.pos += reserved;
+    return start;
   }
 
-  finishMessage(start: number): void {
-    const length = this.pos - start - 1;
+  finishMessage(start: number, reserved = 1): void {
+    const length = this.pos - start - reserved;
     let size = 1;
     for (let rest = length >>> 7; rest > 0; rest >>>= 7) size++;
-    if (size > 1) {
-      this.ensure(size - 1);
-      this.buffer.copyWithin(start + size, start + 1, this.pos);
-      this.pos += size - 1;
+    if (size !== reserved) {
+      this.ensure(size - reserved);
+      this.buffer.copyWithin(start + size, start + reserved, this.pos);
+      this.pos += size - reserved;
     }
     let v = length;
     let at = start;

@@ -12,6 +12,7 @@ const LENGTH_DELIMITED = 2;
 const VARINT = 0;
 const FIXED64 = 1;
 const FIXED32 = 5;
+const SPAN_LENGTH_BYTES = 2;
 
 /** @internal */
 export type Resource = ReadableSpan['resource'];
@@ -116,7 +117,8 @@ function writeScope(writer: ProtobufWriter, scope: Scope & { attributes?: Record
 /** One span as a ScopeSpans' `spans` field (tag, length and message). @internal */
 export function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
   writer.tag(2, LENGTH_DELIMITED);
-  const start = writer.startMessage();
+  // Two bytes for the length: a span's body is mostly 128 to 16,383 bytes.
+  const start = writer.startMessage(SPAN_LENGTH_BYTES);
   const spanContext = span.spanContext();
   writeSpanContext(writer, spanContext);
   const parent = span.parentSpanContext;
@@ -148,7 +150,7 @@ export function writeSpan(writer: ProtobufWriter, span: ReadableSpan): void {
   writeStatus(writer, span.status);
   writer.tag(16, FIXED32);
   writer.fixed32(spanFlags(spanContext.traceFlags, parent?.isRemote));
-  writer.finishMessage(start);
+  writer.finishMessage(start, SPAN_LENGTH_BYTES);
 }
 
 function writeEvent(writer: ProtobufWriter, event: TimedEvent): void {
