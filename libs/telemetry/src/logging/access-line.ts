@@ -30,7 +30,7 @@ export function accessLineFields(completed: CompletedRequest, fields: AccessLine
   let line = trackingId === undefined ? '' : `,"tracking_id":"${trackingId}"`;
   if (spanContext) line += `,"tracing":{"trace_id":"${spanContext.traceId}","span_id":"${spanContext.spanId}"}`;
   const methodJson = lastMethod.json(method);
-  const pathJson = json(path);
+  const pathJson = pathJsonOf(path);
   line += `,"request":{"method":${methodJson},"path":${pathJson}`;
   if (route !== undefined) line += `,"route":${lastRoute.json(route)}`;
   line += `,"duration":${number(Math.round(seconds * 1e6) / 1e6)}`;
@@ -117,6 +117,25 @@ export class AccessLineWriter {
 
 function json(value: string | string[]): string {
   return JSON.stringify(value);
+}
+
+// Paths longer than this go to JSON.stringify without being looked at first.
+const MAX_SCANNED_PATH = 256;
+
+/**
+ * A path as JSON: quoted as it is when every character is printable ASCII other than `"`
+ * and `\` (nothing for JSON to escape), else `JSON.stringify`. The path is the one field
+ * of the line that changes on every request, and `JSON.stringify` is a call into V8's C++
+ * runtime (0.4 µs a request in the app's profile); the loop is compiled code.
+ * @internal
+ */
+export function pathJsonOf(path: string): string {
+  if (path.length > MAX_SCANNED_PATH) return JSON.stringify(path);
+  for (let index = 0; index < path.length; index++) {
+    const code = path.charCodeAt(index);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return JSON.stringify(path);
+  }
+  return `"${path}"`;
 }
 
 // As pino writes numbers: a value JSON has no number for is null.
