@@ -1,6 +1,6 @@
 import { HTTP_METHODS, httpMethodOf } from '../http/http-method';
 import type { CompletedRequest, HttpRequestObserver, ObservedRequest } from '../http/http-request-observer.interface';
-import type { MetricFactory, TelemetryGauge, TelemetryHistogram } from './metric-factory';
+import type { MetricFactory, PositionalGauge, PositionalHistogram } from './metric-factory';
 import { HTTP_DURATION_BUCKETS, HTTP_SIZE_BUCKETS, UNMATCHED_ROUTE } from './metrics.constants';
 import { traceExemplarOf } from './sampled-trace-exemplar';
 
@@ -17,10 +17,15 @@ type SizeLabels = 'http_request_method' | 'http_route';
  * @internal
  */
 export class HttpMetrics implements HttpRequestObserver {
-  private readonly duration: TelemetryHistogram<DurationLabels>;
-  private readonly active: TelemetryGauge<'http_request_method'>;
-  private readonly requestSize: TelemetryHistogram<SizeLabels>;
-  private readonly responseSize: TelemetryHistogram<SizeLabels>;
+  private readonly duration: PositionalHistogram<DurationLabels>;
+  private readonly active: PositionalGauge<'http_request_method'>;
+  private readonly requestSize: PositionalHistogram<SizeLabels>;
+  private readonly responseSize: PositionalHistogram<SizeLabels>;
+  // Label values in the order of each metric's label names, filled for each observation
+  // (SeriesStore.ofValues: no label object read by name). Never kept by the metrics.
+  private readonly methodValues: [string] = [''];
+  private readonly durationValues: [string, string, number, string, string] = ['', '', 0, '', ''];
+  private readonly sizeValues: [string, string] = ['', ''];
   /** The API version of each route template, read once per template rather than per request. */
   private readonly apiVersions = new Map<string, string>();
 
@@ -56,29 +61,30 @@ export class HttpMetrics implements HttpRequestObserver {
 
   /** A request started: it is in flight until `end`. */
   start(request: ObservedRequest): void {
-    this.active.inc({ http_request_method: httpMethodOf(request.method) });
+    this.methodValues[0] = httpMethodOf(request.method);
+    this.active.incValues(this.methodValues, 1);
   }
 
   /** A request ended; a sampled span links its duration observation to the trace. */
   end({ request, response, route: template, status, errorType, seconds, spanContext }: CompletedRequest): void {
     const method = httpMethodOf(request.method);
-    this.active.dec({ http_request_method: method });
+    this.methodValues[0] = method;
+    this.active.incValues(this.methodValues, -1);
     const route = template ?? UNMATCHED_ROUTE;
-    this.duration.observe(
-      {
-        http_request_method: method,
-        http_route: route,
-        http_response_status_code: status,
-        error_type: errorType ?? '',
-        api_version: template === undefined ? '' : this.apiVersionOf(template),
-      },
-      seconds,
-      traceExemplarOf(spanContext),
-    );
+    const durationValues = this.durationValues;
+    durationValues[0] = method;
+    durationValues[1] = route;
+    durationValues[2] = status;
+    durationValues[3] = errorType ?? '';
+    durationValues[4] = template === undefined ? '' : this.apiVersionOf(template);
+    this.duration.observeValues(durationValues, seconds, traceExemplarOf(spanContext));
+    const sizeValues = this.sizeValues;
+    sizeValues[0] = method;
+    sizeValues[1] = route;
     const requestBytes = contentLength(request.headers['content-length']);
-    if (requestBytes !== undefined) this.requestSize.observe({ http_request_method: method, http_route: route }, requestBytes);
+    if (requestBytes !== undefined) this.requestSize.observeValues(sizeValues, requestBytes);
     const responseBytes = contentLength(response.getHeader('content-length'));
-    if (responseBytes !== undefined) this.responseSize.observe({ http_request_method: method, http_route: route }, responseBytes);
+    if (responseBytes !== undefined) this.responseSize.observeValues(sizeValues, responseBytes);
   }
 
   private apiVersionOf(template: string): string {

@@ -1,5 +1,5 @@
 import { LeanMetric, type LeanMetricConfig, type MetricValue, type RecordedExemplar } from './lean-metric';
-import type { RawLabels } from './series-store';
+import type { RawLabels, RawLabelValues } from './series-store';
 
 interface HistogramSeries {
   readonly labels: Readonly<Record<string, string>>;
@@ -40,7 +40,16 @@ export class LeanHistogram<L extends string> extends LeanMetric<L, HistogramSeri
 
   observe(labels: RawLabels<L>, value: number, exemplar?: Record<string, string>): void {
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${String(value)}`);
-    const series = this.store.of(labels);
+    this.observeIn(this.store.of(labels), value, exemplar);
+  }
+
+  /** `observe` with the label values in the order of the label names (SeriesStore.ofValues). */
+  observeValues(values: RawLabelValues, value: number, exemplar?: Record<string, string>): void {
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${String(value)}`);
+    this.observeIn(this.store.ofValues(values), value, exemplar);
+  }
+
+  private observeIn(series: HistogramSeries, value: number, exemplar: Record<string, string> | undefined): void {
     const bounds = this.upperBounds;
     let bucket = 0;
     while (bucket < bounds.length && value > bounds[bucket]) bucket++;

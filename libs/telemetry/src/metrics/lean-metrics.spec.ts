@@ -47,16 +47,23 @@ describe('lean metrics', () => {
       const leanGauge = new LeanValueMetric('gauge', { name: 'in_flight', help: 'g', labelNames: ['method'], guard: new LabelGuard(['method'], {}, 10, () => undefined), registry: ours });
       new LeanValueMetric('counter', { name: 'restarts_total', help: 'no labels', labelNames: [], guard: new LabelGuard([], {}, 10, () => undefined), registry: ours });
 
-      for (const [labels, value, exemplar] of observations) {
+      observations.forEach(([labels, value, exemplar], index) => {
         const asStrings = { ...labels, status: String(labels.status) };
         if (exemplars) histogram.observe({ labels: asStrings, value, exemplarLabels: exemplar ?? {} });
         else histogram.observe(asStrings, value);
-        leanHistogram.observe(labels, value, exemplar);
         counter.inc(asStrings, 2);
-        leanCounter.inc(labels, 2);
         gauge.inc({ method: asStrings.method });
-        leanGauge.inc({ method: labels.method }, 1);
-      }
+        // Every other observation with the values in label order, as the library's HTTP metrics pass them: the same series.
+        if (index % 2 === 0) {
+          leanHistogram.observe(labels, value, exemplar);
+          leanCounter.inc(labels, 2);
+          leanGauge.inc({ method: labels.method }, 1);
+        } else {
+          leanHistogram.observeValues([labels.method, labels.route, labels.status], value, exemplar);
+          leanCounter.incValues([labels.method, labels.route, labels.status], 2);
+          leanGauge.incValues([labels.method], 1);
+        }
+      });
       gauge.dec({ method: 'GET' });
       leanGauge.inc({ method: 'GET' }, -1);
       gauge.set({ method: 'PUT' }, 3);

@@ -1,5 +1,5 @@
 import { LeanMetric, type LeanMetricConfig, type MetricValue } from './lean-metric';
-import type { RawLabels } from './series-store';
+import type { RawLabels, RawLabelValues } from './series-store';
 
 interface ValueSeries {
   readonly labels: Readonly<Record<string, string>>;
@@ -16,9 +16,19 @@ export class LeanValueMetric<L extends string> extends LeanMetric<L, ValueSeries
   }
 
   inc(labels: RawLabels<L>, value: number): void {
+    this.checkIncrement(value);
+    this.store.of(labels).value += value;
+  }
+
+  /** `inc` with the label values in the order of the label names (SeriesStore.ofValues). */
+  incValues(values: RawLabelValues, value: number): void {
+    this.checkIncrement(value);
+    this.store.ofValues(values).value += value;
+  }
+
+  private checkIncrement(value: number): void {
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${String(value)}`);
     if (this.type === 'counter' && value < 0) throw new Error('It is not possible to decrease a counter');
-    this.store.of(labels).value += value;
   }
 
   set(labels: RawLabels<L>, value: number): void {

@@ -3,6 +3,7 @@ import { LabelGuard, type LabelValues } from './label-guard';
 import { LeanHistogram } from './lean-histogram';
 import type { LeanMetricConfig } from './lean-metric';
 import { LeanValueMetric } from './lean-value-metric';
+import type { RawLabelValues } from './series-store';
 import { STANDARD_LABELS } from './metrics.constants';
 
 /** Declares a metric: Prometheus name, help text, labels and (optionally) their allowed values. @publicApi */
@@ -45,11 +46,23 @@ export interface TelemetryHistogram<L extends string> {
   observe(labels: Labels<L>, value: number, exemplar?: Record<string, string>): void;
 }
 
+/** A gauge the library's own code also feeds with label values in the order of its label names. @internal */
+export interface PositionalGauge<L extends string> extends TelemetryGauge<L> {
+  incValues(values: RawLabelValues, value: number): void;
+}
+
+/** A histogram the library's own code also feeds with label values in the order of its label names. @internal */
+export interface PositionalHistogram<L extends string> extends TelemetryHistogram<L> {
+  observeValues(values: RawLabelValues, value: number, exemplar?: Record<string, string>): void;
+}
+
 interface Created {
   type: string;
   labelNames: readonly string[];
   buckets: readonly number[] | undefined;
   metric: unknown;
+  /** The callers' objects, by the order of the label names they declared. */
+  handles: Map<string, unknown>;
 }
 
 // prom-client's default buckets, for a histogram that declares none.
@@ -72,32 +85,38 @@ export class MetricFactory {
   ) {}
 
   counter<L extends string = never>(definition: MetricDefinition<L>): TelemetryCounter<L> {
-    return this.once('counter', definition, () => {
-      const counter = new LeanValueMetric('counter', this.config(definition));
-      return { inc: (labels = {}, value = 1) => counter.inc(labels, value) };
-    });
+    const counter = this.once('counter', definition, () => new LeanValueMetric('counter', this.config(definition)));
+    return this.handle(definition, () => ({ inc: (labels = {}, value = 1) => counter.inc(labels, value) }));
   }
 
-  gauge<L extends string = never>(definition: MetricDefinition<L>): TelemetryGauge<L> {
-    return this.once('gauge', definition, () => {
-      const gauge = new LeanValueMetric('gauge', this.config(definition));
+  gauge<L extends string = never>(definition: MetricDefinition<L>): PositionalGauge<L> {
+    const gauge = this.once('gauge', definition, () => new LeanValueMetric('gauge', this.config(definition)));
+    return this.handle(definition, () => {
+      const inMetricOrder = valuesInOrderOf(gauge.labelNames, definition.labelNames ?? []);
       return {
         set: (labels, value) => gauge.set(labels, value),
         inc: (labels = {}, value = 1) => gauge.inc(labels, value),
         dec: (labels = {}, value = 1) => gauge.inc(labels, -value),
+        incValues: (values, value) => gauge.incValues(inMetricOrder(values), value),
       };
     });
   }
 
-  histogram<L extends string = never>(definition: HistogramDefinition<L>): TelemetryHistogram<L> {
-    return this.once('histogram', definition, () => {
+  histogram<L extends string = never>(definition: HistogramDefinition<L>): PositionalHistogram<L> {
+    const histogram = this.once('histogram', definition, () => {
       const buckets = definition.buckets ?? DEFAULT_BUCKETS;
       if (buckets.some((bound, index) => !Number.isFinite(bound) || (index > 0 && bound <= buckets[index - 1]))) {
         throw new Error(`MetricsService: the buckets of "${definition.name}" must be finite and increasing, not ${JSON.stringify(buckets)}`);
       }
       // Without `exemplars`, the histogram keeps none: an exemplar passed is ignored.
-      const histogram = new LeanHistogram(this.config(definition), buckets, definition.exemplars ?? false);
-      return { observe: (labels, value, exemplar) => histogram.observe(labels, value, exemplar) };
+      return new LeanHistogram(this.config(definition), buckets, definition.exemplars ?? false);
+    });
+    return this.handle(definition, () => {
+      const inMetricOrder = valuesInOrderOf(histogram.labelNames, definition.labelNames ?? []);
+      return {
+        observe: (labels, value, exemplar) => histogram.observe(labels, value, exemplar),
+        observeValues: (values, value, exemplar) => histogram.observeValues(inMetricOrder(values), value, exemplar),
+      };
     });
   }
 
@@ -114,8 +133,17 @@ export class MetricFactory {
       return existing.metric as T;
     }
     const metric = create();
-    this.created.set(definition.name, { type, labelNames, buckets, metric });
+    this.created.set(definition.name, { type, labelNames, buckets, metric, handles: new Map() });
     return metric;
+  }
+
+  /** What callers get for a metric: the same object each time, for each order of its label names (positional values follow that order). */
+  private handle<T>(definition: MetricDefinition<string>, make: () => T): T {
+    const handles = this.created.get(definition.name)!.handles;
+    const order = JSON.stringify(definition.labelNames ?? []);
+    let handle = handles.get(order) as T | undefined;
+    if (handle === undefined) handles.set(order, (handle = make()));
+    return handle;
   }
 
   private config<L extends string>(definition: MetricDefinition<L>): LeanMetricConfig<L> {
@@ -147,6 +175,16 @@ export class MetricFactory {
     });
     return this.overflow;
   }
+}
+
+/**
+ * Label values in a caller's order of the label names, put in the metric's: a metric asked
+ * for twice may have been declared first with its labels in another order.
+ */
+function valuesInOrderOf(metricNames: readonly string[], callerNames: readonly string[]): (values: RawLabelValues) => RawLabelValues {
+  if (sameList(metricNames, callerNames)) return (values) => values;
+  const positions = metricNames.map((name) => callerNames.indexOf(name));
+  return (values) => positions.map((position) => values[position]);
 }
 
 function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {

@@ -3,6 +3,9 @@ import type { LabelGuard } from './label-guard';
 /** Label values as callers pass them: a number, a string, or missing. @internal */
 export type RawLabels<L extends string> = Partial<Record<L, string | number | undefined>>;
 
+/** Label values in the order of the metric's label names: what the library's own observations pass. @internal */
+export type RawLabelValues = readonly (string | number | undefined)[];
+
 /** Raw label sets remembered; past this, hostile or unbounded values are still guarded, just not cached. */
 const MAX_CACHED_LABEL_SETS = 4096;
 
@@ -35,8 +38,18 @@ export class SeriesStore<L extends string, S> {
 
   /** The series of these labels, created on first use. */
   of(labels: RawLabels<L>): S {
-    const cached = this.levelOf(labels, false)?.get(this.lastValue(labels)) as Cached<L, S> | undefined;
-    if (cached === undefined) return this.miss(labels);
+    return this.ofValues(this.labelNames.map((name) => labels[name]));
+  }
+
+  /**
+   * The series of these label values, in the order of the label names: the same series
+   * `of` finds for the same labels. The library's own metrics (HttpMetrics) pass values:
+   * reading a label object by each label's name is a keyed load that every metric's label
+   * objects, each of its own shape, turn megamorphic.
+   */
+  ofValues(values: RawLabelValues): S {
+    const cached = this.levelOf(values, false)?.get(values[values.length - 1]) as Cached<L, S> | undefined;
+    if (cached === undefined) return this.miss(values);
     for (const label of cached.overflowed) this.guard.reportOverflow(label);
     return cached.series;
   }
@@ -52,8 +65,10 @@ export class SeriesStore<L extends string, S> {
     this.series.clear();
   }
 
-  private miss(labels: RawLabels<L>): S {
+  private miss(values: RawLabelValues): S {
     const overflowed: L[] = [];
+    const labels: RawLabels<L> = {};
+    this.labelNames.forEach((name, index) => (labels[name] = values[index]));
     const safe = this.guard.apply(labels, overflowed);
     // Guarded values are strings: JSON keeps them apart whatever characters they hold.
     const key = JSON.stringify(this.labelNames.map((name) => safe[name]));
@@ -62,21 +77,20 @@ export class SeriesStore<L extends string, S> {
       series = this.create(Object.freeze(safe));
       this.series.set(key, series);
     }
-    if (this.cachedCount < MAX_CACHED_LABEL_SETS) this.remember(labels, { series, overflowed });
+    if (this.cachedCount < MAX_CACHED_LABEL_SETS) this.remember(values, { series, overflowed });
     return series;
   }
 
-  private remember(labels: RawLabels<L>, cached: Cached<L, S>): void {
-    this.levelOf(labels, true)!.set(this.lastValue(labels), cached);
+  private remember(values: RawLabelValues, cached: Cached<L, S>): void {
+    this.levelOf(values, true)!.set(values[values.length - 1], cached);
     this.cachedCount++;
   }
 
   /** The map keyed by the last label's value, for the values of the others (made on the way when `create`). */
-  private levelOf(labels: RawLabels<L>, create: boolean): Level<L, S> | undefined {
-    const names = this.labelNames;
+  private levelOf(values: RawLabelValues, create: boolean): Level<L, S> | undefined {
     let level = this.cache;
-    for (let index = 0; index < names.length - 1; index++) {
-      const value = labels[names[index]];
+    for (let index = 0; index < values.length - 1; index++) {
+      const value = values[index];
       let next = level.get(value) as Level<L, S> | undefined;
       if (next === undefined) {
         if (!create) return undefined;
@@ -87,8 +101,4 @@ export class SeriesStore<L extends string, S> {
     return level;
   }
 
-  private lastValue(labels: RawLabels<L>): string | number | undefined {
-    const names = this.labelNames;
-    return names.length === 0 ? undefined : labels[names[names.length - 1]];
-  }
 }
