@@ -1,9 +1,9 @@
-import { Registry } from 'prom-client';
+import { Registry, type OpenMetricsContentType } from 'prom-client';
 import { MetricFactory } from './metric-factory';
 
 describe('MetricFactory', () => {
   it("should put label values in the metric's order when it was declared first with its labels in another", async () => {
-    const registry = new Registry();
+    const registry = new Registry<OpenMetricsContentType>();
     const factory = new MetricFactory(registry, 100);
     // Declared first by someone else, labels in the other order.
     factory.histogram({ name: 'requests_seconds', help: 'h', labelNames: ['route', 'method'], buckets: [1] });
@@ -20,7 +20,7 @@ describe('MetricFactory', () => {
   });
 
   it('should take label values in order as they are when the orders agree', async () => {
-    const registry = new Registry();
+    const registry = new Registry<OpenMetricsContentType>();
     const histogram = new MetricFactory(registry, 100).histogram({ name: 'job_seconds', help: 'h', labelNames: ['queue', 'status'], buckets: [1] });
     histogram.observeValues(['mail', 'ok'], 2);
     expect(await registry.metrics()).toContain('job_seconds_count{queue="mail",status="ok"} 1');
