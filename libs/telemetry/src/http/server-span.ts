@@ -164,12 +164,29 @@ export function endServerSpan(
   endTime?: number,
 ): void {
   const starter = librarySpanStarter();
-  if (route !== undefined) {
-    setKnownAttribute(starter, span, ATTR_HTTP_ROUTE, route);
-    span.updateName(serverSpanName(httpMethodOf(method), route));
+  const attributes = starter?.writableAttributes(span, 3, Math.max(route?.length ?? 0, errorType?.length ?? 0));
+  if (attributes !== undefined) {
+    // One store site per key (SdkSpanStarter.writableAttributes).
+    let added = 0;
+    if (route !== undefined) {
+      if (!Object.hasOwn(attributes, ATTR_HTTP_ROUTE)) added++;
+      attributes[ATTR_HTTP_ROUTE] = route;
+    }
+    if (!aborted) {
+      if (!Object.hasOwn(attributes, ATTR_HTTP_RESPONSE_STATUS_CODE)) added++;
+      attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
+    }
+    if (errorType !== undefined) {
+      if (!Object.hasOwn(attributes, ATTR_ERROR_TYPE)) added++;
+      attributes[ATTR_ERROR_TYPE] = errorType;
+    }
+    starter!.countAttributes(span, added);
+  } else {
+    if (route !== undefined) setKnownAttribute(starter, span, ATTR_HTTP_ROUTE, route);
+    if (!aborted) setKnownAttribute(starter, span, ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    if (errorType !== undefined) setKnownAttribute(starter, span, ATTR_ERROR_TYPE, errorType);
   }
-  if (!aborted) setKnownAttribute(starter, span, ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  if (errorType !== undefined) setKnownAttribute(starter, span, ATTR_ERROR_TYPE, errorType);
+  if (route !== undefined) span.updateName(serverSpanName(httpMethodOf(method), route));
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end(endTime);
 }

@@ -278,6 +278,30 @@ describe('SdkSpanStarter', () => {
     expect(starterSpan.droppedAttributesCount).toBe(2);
   });
 
+  it('should hand out the attributes of its own open spans only while the attributes asked for fit the limits, and count those set', () => {
+    const setup = setUp({ spanLimits: { attributeCountLimit: 5, attributeValueLengthLimit: 12 } });
+    const { viaTracer, viaStarter } = startBoth(setup, ROOT_CONTEXT, () => ({ 'http.request.method': 'GET', 'url.path': '/items/42' }));
+    // Two attributes there: three more fit the count, a value of 13 characters does not fit the length.
+    expect(setup.starter.writableAttributes(viaStarter, 4, 1)).toBeUndefined();
+    expect(setup.starter.writableAttributes(viaStarter, 3, 13)).toBeUndefined();
+    expect(setup.starter.writableAttributes(trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '1'.repeat(16), traceFlags: TraceFlags.NONE }), 1, 1)).toBeUndefined();
+    const attributes = setup.starter.writableAttributes(viaStarter, 3, 12)!;
+    attributes['http.response.status_code'] = 200;
+    attributes['url.path'] = '/items/43';
+    setup.starter.countAttributes(viaStarter, 1);
+    viaTracer.setAttribute('http.response.status_code', 200);
+    viaTracer.setAttribute('url.path', '/items/43');
+    // Counted as the SDK counts: two more new ones fit, a third is dropped on both.
+    for (const span of [viaTracer, viaStarter]) {
+      span.setAttribute('one', 1);
+      span.setAttribute('two', 2);
+      span.setAttribute('three', 3);
+    }
+    const [tracerSpan, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
+    expect(starterSpan.droppedAttributesCount).toBe(tracerSpan.droppedAttributesCount);
+    expect(setup.starter.writableAttributes(viaStarter, 0, 0)).toBeUndefined();
+  });
+
   it('should leave a span that has ended as the SDK leaves it', () => {
     const setup = setUp();
     const span = setup.starter.start('GET', SpanKind.SERVER, ROOT_CONTEXT, () => ({}), false)!;

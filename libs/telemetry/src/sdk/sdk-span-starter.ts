@@ -150,6 +150,28 @@ export class SdkSpanStarter {
   }
 
   /**
+   * The attributes object of a span this starter started, for the caller to set up to
+   * `newAttributes` attributes it knows valid (strings of at most `longest` characters, or
+   * finite numbers) with its own code, then report them (`countAttributes`); undefined
+   * where `setValidAttribute` would not set them directly (another span, an ended one, a
+   * limit that could be reached). Why: a store site that sees several keys is megamorphic,
+   * as `setValidAttribute`'s is (KeyedStoreIC_Megamorphic under the span's end in the
+   * app's profile); a caller storing each key from a site of its own is not.
+   */
+  writableAttributes(span: Span, newAttributes: number, longest: number): Record<string, unknown> | undefined {
+    const fields = span as unknown as SdkSpanFields;
+    if (this.spanClass === undefined || span.constructor !== this.spanClass || fields._ended) return undefined;
+    const limits = fields._spanLimits;
+    if (fields._attributesCount + newAttributes > limits.attributeCountLimit || !(longest <= limits.attributeValueLengthLimit)) return undefined;
+    return fields.attributes;
+  }
+
+  /** Counts the attributes new to a span that the caller of `writableAttributes` set. */
+  countAttributes(span: Span, added: number): void {
+    (span as unknown as SdkSpanFields)._attributesCount += added;
+  }
+
+  /**
    * Starts a span as `tracer.startSpan(name, { kind, attributes }, context)` does (no links,
    * no start time), or returns undefined before `learnFrom` has confirmed the tracer.
    * With `attributesValid`, `attributes` must be valid attribute values already (strings,
