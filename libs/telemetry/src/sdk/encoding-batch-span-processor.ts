@@ -38,7 +38,6 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
   private readonly exportTimeoutMillis: number;
   /** Spans ended in this turn of the event loop, encoded together at its end (ENCODE_GROUP at most). */
   private ended: ReadableSpan[] = [];
-  private endedSpare: ReadableSpan[] = [];
   private current = new EncodedSpanBatch();
   /** Full batches waiting their turn, oldest first. */
   private readonly full: EncodedSpanBatch[] = [];
@@ -94,8 +93,9 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
   private encodeEnded(): void {
     const ended = this.ended;
     if (ended.length === 0) return;
-    this.ended = this.endedSpare;
-    this.endedSpare = ended;
+    // A new array, not this one emptied: `length = 0` is a store to an accessor, a call
+    // into V8's runtime (Runtime_StoreCallbackProperty, 0.15 µs a request in the app's profile).
+    this.ended = [];
     for (const span of ended) {
       try {
         this.current.add(span);
@@ -107,7 +107,6 @@ export class EncodingBatchSpanProcessor implements SpanProcessor {
       }
       if (this.current.count >= this.maxExportBatchSize) this.seal();
     }
-    ended.length = 0;
     this.maybeExport();
   }
 
