@@ -1,5 +1,5 @@
 import type { CompletedRequest } from '../http/http-request-observer.interface';
-import { accessLineFields } from './access-line';
+import { accessLineFields, secondsOfMicros } from './access-line';
 
 /** The access line's fields and message for a request with this method and path, parsed back. */
 function parsed(method: string, path: string): { path: unknown; method: unknown; message: unknown } {
@@ -47,6 +47,17 @@ describe('accessLineFields', () => {
       for (const method of ['GET', 'M"\\X']) {
         expect(parsed(method, path)).toEqual({ path, method, message: `${method} ${path} 200` });
       }
+    }
+  });
+});
+
+describe('secondsOfMicros', () => {
+  it('should give the text String(micros / 1e6) gives, for every microsecond up to 3 s and beyond', () => {
+    for (let micros = 0; micros <= 3_000_000; micros++) {
+      if (secondsOfMicros(micros) !== String(micros / 1e6)) expect(secondsOfMicros(micros)).toBe(String(micros / 1e6));
+    }
+    for (const micros of [59_999_999, 3_600_000_000, 86_400_000_001, 999_999_999_999_999, 1e15, 1e21, -1, 0.5, Infinity, NaN]) {
+      expect(secondsOfMicros(micros)).toBe(Number.isFinite(micros / 1e6) ? String(micros / 1e6) : 'null');
     }
   });
 });
