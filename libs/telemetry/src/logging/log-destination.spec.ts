@@ -76,6 +76,30 @@ describe('log destinations', () => {
     }
   });
 
+  it("should have written every line when flush()'s callback runs, and the rest of a write that left some held within 20 ms", async () => {
+    const file = join(directory, 'flush-callback.log');
+    // Writes of at most 70,000 bytes: two turns of 60 KB leave in one write of the first
+    // turn's bytes, and the second turn's (under 64 KiB) stay held after it.
+    const destination = asyncFileDestination(openSync(file, 'a'), 70_000);
+    const turn = (tag: string) => Array.from({ length: 150 }, (_, index) => `{"${tag}":${index},"text":"${'x'.repeat(390)}"}\n`);
+    const twoTurns = async (tag: string): Promise<string[]> => {
+      const first = turn(`${tag}1`);
+      first.forEach((line) => destination.write(line));
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = turn(`${tag}2`);
+      second.forEach((line) => destination.write(line));
+      await new Promise((resolve) => setImmediate(resolve));
+      return [...first, ...second];
+    };
+    const flushed = await twoTurns('n');
+    await new Promise<void>((resolve, reject) => destination.flush!((error) => (error ? reject(error) : resolve())));
+    expect(readFileSync(file, 'utf8')).toBe(flushed.join(''));
+    // The same without a flush: the rest leaves on the hold timer.
+    const timed = await twoTurns('m');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(readFileSync(file, 'utf8')).toBe(flushed.join('') + timed.join(''));
+  });
+
   it("should write held lines outside the async context of the request that wrote them", async () => {
     const file = join(directory, 'context.log');
     const storage = new AsyncLocalStorage<string>();

@@ -95,9 +95,9 @@ export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDest
   const writeHeld = (): void => {
     holdTimer = undefined;
     if (state.destroyed || state._len === 0) return;
-    // A write in flight goes on by itself only while more than minLength waits: look again later.
-    if (state._writing) holdLater();
-    else flush();
+    if (!state._writing) flush();
+    // A write in flight, or one that leaves bytes held after it: look again later.
+    holdLater();
   };
   // Unreferenced: a process that ends flushes through pino's exit handler, not this.
   const holdLater = (): void => {
@@ -128,9 +128,18 @@ export function asyncFileDestination(fd: number, maxWriteBytes: number): LogDest
     }
     flushSync();
   };
+  // Bytes written so far: sonic-boom's flush calls back at the next 'drain', which may
+  // leave up to minLength bytes held, so a flush goes on until what waited is written.
+  let written = 0;
+  stream.on('write', (bytes: number) => (written += bytes));
+  const flushUntil = (goal: number, callback?: (error?: Error) => void): void =>
+    flush((error?: Error) => {
+      if (error || written >= goal || state.destroyed) callback?.(error);
+      else flushUntil(goal, callback);
+    });
   stream.flush = (callback?: (error?: Error) => void) => {
     takePending();
-    flush(callback);
+    flushUntil(written + state._len, callback);
   };
   const write = (line: string): void => {
     if (state.sync) {
