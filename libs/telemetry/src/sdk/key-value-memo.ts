@@ -27,8 +27,9 @@ const SKIPPED_WRITES = 256;
  * mostly repeat from request to request (method, scheme, server and client address, user
  * agent, protocol, route, status): their bytes are copied rather than encoded again.
  * A key whose value changes more often than it repeats (`url.path`, `tracking.id`) stops
- * being remembered, so it costs no copy, and its next writes skip the comparison too. The bytes of a KeyValue do not depend on where
- * it is written (the field tag and the enclosing lengths are written around it).
+ * being remembered, so it costs no copy, and its next writes skip the comparison too.
+ * The bytes of a KeyValue do not depend on where it is written (the field tag and the
+ * enclosing lengths are written around it).
  * @internal
  */
 export class KeyValueMemo {
