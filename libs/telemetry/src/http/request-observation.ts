@@ -44,7 +44,7 @@ function responseClosed(this: ObservingResponse): void {
  * emits exactly once however the response ended: finished, aborted by the client, or
  * failed with an `'error'`. The observation ends at the end of that turn of the event
  * loop, with the turn's other closed requests (endAtTurnEnd), as of the time the response
- * closed. `end()` is idempotent, so an observer's `start` is always paired with exactly
+ * closed. `endSpan()` is idempotent, so an observer's `start` is always paired with exactly
  * one `end`. When the pipeline started the request's server span, the observation ends it
  * too, first, so observers get the span's exact duration.
  * @internal
@@ -52,7 +52,7 @@ function responseClosed(this: ObservingResponse): void {
 export class RequestObservation {
   private readonly startedAt = performance.now();
   /** When the response closed (`performance.now()`): the span's end, though the observation ends later in the turn. */
-  private closedAt: number | undefined;
+  private closedAt = 0;
   /** Read at the close too: express resolves it from app settings that may change before the turn ends. */
   private clientAddress: string | undefined;
   private ended = false;
@@ -85,12 +85,6 @@ export class RequestObservation {
     this.closedAt = performance.now();
     this.clientAddress = clientAddressOf(this.request);
     endAtTurnEnd(this);
-  }
-
-  /** Ends the span and tells the observers, now. */
-  end(): void {
-    this.endSpan();
-    for (let part = 0; this.tell(part); part++);
   }
 
   /**
@@ -140,7 +134,8 @@ export class RequestObservation {
     const route = routeTemplateOf(request) ?? ownSpan?.rpcMetadata.route;
     const status = aborted ? CLIENT_CLOSED_REQUEST : response.statusCode;
     const errorType = aborted ? 'aborted' : status >= 400 ? (handlerErrorSlot?.handlerError ?? String(status)) : undefined;
-    const endedAt = this.closedAt ?? performance.now();
+    // Ended only after `closed()` (endAtTurnEnd): the close's time and client address are set.
+    const endedAt = this.closedAt;
     if (ownSpan) endServerSpan(ownSpan.span, method, route, status, aborted, errorType, endedAt);
     return new Completed(
       request,
@@ -156,7 +151,7 @@ export class RequestObservation {
       durationOf(span) ?? (endedAt - this.startedAt) / 1000,
       span?.spanContext(),
       trackingId,
-      this.closedAt === undefined ? clientAddressOf(request) : this.clientAddress,
+      this.clientAddress,
     );
   }
 }
