@@ -21,18 +21,31 @@ describe('PooledRandomIdGenerator', () => {
     for (let position = 0; position < 32; position++) expect(new Set(traceIds.map((id) => id[position])).size).toBe(16);
   });
 
-  it('should draw from the cryptographic source once per pool, and never give an all-zero (invalid) id', () => {
+  it('should draw 16 KiB from the cryptographic source at once, and never give an all-zero (invalid) id', () => {
     // The module object itself (a TypeScript namespace import's properties cannot be spied on).
     const fill = jest.spyOn(require('node:crypto') as typeof import('node:crypto'), 'randomFillSync').mockImplementation((buffer) => (buffer as Buffer).fill(0));
     const ids = new PooledRandomIdGenerator();
     expect(ids.generateTraceId()).toBe(`${'0'.repeat(30)}01`);
     expect(ids.generateSpanId()).toBe(`${'0'.repeat(14)}01`);
     for (let index = 0; index < 62; index++) ids.generateTraceId();
-    // 1 KiB holds 64 trace ids: 63 trace ids and two span ids (1,024 bytes) took one fill, the next id a second.
+    // 16 KiB holds 1,024 trace ids: 63 trace ids and two span ids (the first KiB), then 960 more, took one fill.
     expect(ids.generateSpanId()).toBe(`${'0'.repeat(14)}01`);
+    for (let index = 0; index < 960; index++) ids.generateTraceId();
     expect(fill).toHaveBeenCalledTimes(1);
     expect(ids.generateTraceId()).toBe(`${'0'.repeat(30)}01`);
     expect(fill).toHaveBeenCalledTimes(2);
+  });
+
+  it('should check the bytes of the id it gives in every KiB of the pool, not those of the first', () => {
+    jest.spyOn(require('node:crypto') as typeof import('node:crypto'), 'randomFillSync').mockImplementation((buffer) => {
+      const bytes = (buffer as Buffer).fill(0);
+      bytes[3 * 1024 + 5] = 0x7f; // the sixth byte of the first trace id of the fourth KiB
+      return bytes;
+    });
+    const ids = new PooledRandomIdGenerator();
+    for (let index = 0; index < 3 * 64; index++) expect(ids.generateTraceId()).toBe(`${'0'.repeat(30)}01`);
+    expect(ids.generateTraceId()).toBe(`${'0'.repeat(10)}7f${'0'.repeat(20)}`);
+    expect(ids.generateTraceId()).toBe(`${'0'.repeat(30)}01`);
   });
 
   it('should keep an id with any nonzero byte, wherever it is, and replace only an all-zero one', () => {
