@@ -12,16 +12,16 @@ const NONZERO_SPAN_ID = `${'0'.repeat(14)}01`;
 /**
  * Trace and span ids from the operating system's random source, read 16 KiB at a time
  * and hex-encoded 1 KiB at a time: one `randomFillSync` every few hundred spans and one
- * hex conversion every few dozen, then each id is a slice of that text. The SDK's RandomIdGenerator draws
- * `Math.random` four times for a trace id and converts through a shared buffer; ids from
- * a cryptographic source also keep trace ids unguessable, which W3C Trace Context asks
- * of a random trace id. As the SDK's, an id is never all zeros (invalid): its last byte
- * becomes 1.
+ * hex conversion every few dozen, then each id is a slice of that text. The SDK's
+ * RandomIdGenerator draws `Math.random` four times for a trace id and converts through a
+ * shared buffer; ids from a cryptographic source also keep trace ids unguessable, which
+ * W3C Trace Context asks of a random trace id. As the SDK's, an id is never all zeros
+ * (invalid): its last byte becomes 1.
  *
  * A slice is V8's view into the pool's text, not a copy (about 50 ns a trace and span id
  * against 300 for a `toString('hex')` each): an id kept long after its request keeps the
  * 2 KB text it came from, which is why the text is made 1 KiB of bytes at a time. The
- * bytes are drawn 16 at a time because `randomFillSync`'s cost is nearly all per call:
+ * bytes are drawn 16 KiB at a time because `randomFillSync`'s cost is nearly all per call:
  * 2.5-3 µs for 1 KiB in a loop, 5 for 16 KiB, and about 33 µs in the app's profile, where
  * its code (a crypto job, OpenSSL's generator) runs cold once per 42 requests: 0.8 µs a
  * request with a 1 KiB pool.
