@@ -16,6 +16,7 @@ const path = require('node:path');
 const autocannon = require('autocannon');
 const { TRACED, LOGGED, pinning, runOnLoadCore, startSink, startApp, appOf, checksTelemetry, sampleServer, costPerRequest, verifyTelemetry, rssMb, countAccessLines } = require('./http-harness');
 const median = require('./median');
+const medianInterval = require('./median-interval');
 
 const LABELS = (process.env.BENCH_AB ?? 'bare;full').split(';').map((label) => label.trim()).filter(Boolean);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 20);
@@ -102,7 +103,10 @@ async function verify(side) {
     const m = (key) => median(side.slices.map((measured) => measured[key]));
     console.log(`| ${index === 0 ? 'A' : 'B'} | ${side.label} | ${m('rps').toFixed(0)} | ${m('cpuPerRequest').toFixed(1)} | ${m('gcPausePerRequest').toFixed(2)} | ${rss[index].toFixed(0)} | ${checks[index] || '-'} |`);
   });
-  console.log(`\nB/A req/s per pair: median ${median(ratios).toFixed(3)}, middle half ${quartile(0.25).toFixed(3)}-${quartile(0.75).toFixed(3)}, B faster in ${faster} of ${ratios.length} pairs`);
+  // The pairs' median is the result; its interval says whether a goal is met in this run or only by its luck.
+  const interval = medianInterval(ratios);
+  const intervalText = interval ? `95 % confidence interval of the median ${interval.low.toFixed(3)}-${interval.high.toFixed(3)}` : 'too few pairs for a 95 % confidence interval of the median (6 at least)';
+  console.log(`\nB/A req/s per pair: median ${median(ratios).toFixed(3)}, middle half ${quartile(0.25).toFixed(3)}-${quartile(0.75).toFixed(3)}, B faster in ${faster} of ${ratios.length} pairs; ${intervalText}`);
 })().catch((error) => {
   console.error(error);
   process.exit(1);

@@ -68,6 +68,42 @@ describe('npm run bench:ab (harness smoke test)', () => {
     const [median, low, high] = summary!.slice(1, 4).map(Number);
     expect(median).toBeGreaterThan(0);
     expect(low).toBeLessThanOrEqual(high);
+    // Two pairs are too few for the median's 95 % interval, and the run says so rather than print one.
+    expect(stdout).toContain('2 pairs; too few pairs for a 95 % confidence interval of the median (6 at least)');
+  });
+});
+
+describe("bench:ab's confidence interval of the median", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const medianInterval = require('../bench/median-interval') as (values: number[], level?: number) => { low: number; high: number; coverage: number } | undefined;
+  const oneTo = (n: number) => Array.from({ length: n }, (_, index) => index + 1);
+
+  it("should take the order statistics of the sign test's tables, whatever the order of the values", () => {
+    // Published 95 % intervals for the median: the 10th and 21st of 30, the 14th and 27th of 40, the 6th and 15th of 20.
+    expect(medianInterval(oneTo(30).reverse())).toEqual({ low: 10, high: 21, coverage: expect.closeTo(0.9572, 4) });
+    expect(medianInterval(oneTo(40))).toMatchObject({ low: 14, high: 27 });
+    expect(medianInterval(oneTo(20))).toMatchObject({ low: 6, high: 15 });
+    // At 99 %, 30 values give the 8th and the 23rd.
+    expect(medianInterval(oneTo(30), 0.99)).toMatchObject({ low: 8, high: 23 });
+  });
+
+  it('should give none for fewer values than the level needs, and the extremes at the smallest count that has one', () => {
+    expect(medianInterval(oneTo(5))).toBeUndefined();
+    expect(medianInterval([])).toBeUndefined();
+    expect(medianInterval([0.9, 0.7, 0.8, 1.1, 0.95, 0.85])).toEqual({ low: 0.7, high: 1.1, coverage: 1 - 2 / 64 });
+  });
+
+  it('should cover the true median in at least 95 % of samples (simulated, seeded)', () => {
+    // 2,000 samples of 30 draws from a skewed distribution whose median is known (exponential: ln 2).
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) + 0.5) / 2 ** 31;
+    let covered = 0;
+    for (let sample = 0; sample < 2000; sample++) {
+      const interval = medianInterval(Array.from({ length: 30 }, () => -Math.log(random())))!;
+      if (interval.low <= Math.LN2 && Math.LN2 <= interval.high) covered++;
+    }
+    expect(covered / 2000).toBeGreaterThanOrEqual(0.94);
+    expect(covered / 2000).toBeLessThanOrEqual(0.975);
   });
 });
 
