@@ -21,6 +21,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import type { TelemetrySdkOptions } from '../interfaces/telemetry-sdk-options.interface';
 import type { ResolvedSdkOptions } from '../options/resolved-telemetry-options.interface';
 import { resolveSdkOptions } from '../options/sdk-options.resolver';
+import { createContextManager } from './frame-restoring-context-manager';
 import { createInstrumentations } from './instrumentations.factory';
 import { createSampler } from './rule-based.sampler';
 import { PooledRandomIdGenerator } from './pooled-random-id-generator';
@@ -69,6 +70,8 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
     // The environment detector is applied above, under the options, not over them.
     resourceDetectors: resolved.detectResources ? [hostDetector, osDetector, processDetector, serviceInstanceIdDetector] : [],
     textMapPropagator: propagatorOf(process.env),
+    // OpenTelemetry's AsyncLocalStorage manager, entering each context with one frame copy instead of two.
+    contextManager: createContextManager(),
     sampler: createSampler(resolved.sampling),
     idGenerator: new PooledRandomIdGenerator(),
     spanProcessors: [spanProcessor],
