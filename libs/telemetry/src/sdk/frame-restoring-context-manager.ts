@@ -13,8 +13,8 @@ export const CONTEXT_SCOPE_TYPE = 'nest-telemetry.context';
  * resource's `runInAsyncScope` puts the caller's own frame back when it returns, so an
  * `enterWith` inside it is the only copy. Every request enters its span's context once,
  * and every `bind` and `@Traced()` method goes through `with`: in the app's profile the
- * two copies took 1.1 µs a request, and `bench:request-pipeline` measured 0.3 KB and
- * about 0.45 µs a request less (BENCHMARKS.md, "Nineteenth session").
+ * two copies took 1.1 µs a request, and `bench:request-pipeline` measured 0.36-0.46 KB and
+ * 0.24-0.64 µs a request less (BENCHMARKS.md, "Nineteenth session").
  *
  * What the function sees is `run`'s: the context active inside, and in every continuation
  * it starts (promises, timers); the caller's context and every other storage's value back
