@@ -165,7 +165,9 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     const header = this.options.trackingIdHeader;
     if (this.isIgnored(url)) return new Handling(suppressedContext(), undefined, { trackingId: assignTrackingId(request, response, header) });
     const query = url.indexOf('?');
-    const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders, this.samplerReadsAttributes) : undefined;
+    // One reading of the clock for the span's start and the observation's.
+    const startedAt = performance.now();
+    const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders, this.samplerReadsAttributes, startedAt) : undefined;
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
     const spanContext = started?.validSpanContext();
     const serverSpan = spanContext !== undefined ? started : undefined;
@@ -182,6 +184,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
       response,
       this.observers,
       new ObservationContext(serverSpan?.span, trackingId, this.reportObserverError, serverSpan, serverSpan?.rpcMetadata ?? untraced),
+      startedAt,
     );
     if (!serverSpan) return new Handling(context.active(), observation, untraced);
     // A body can arrive in later socket reads: its listeners (body parsers) are bound to

@@ -50,7 +50,6 @@ function responseClosed(this: ObservingResponse): void {
  * @internal
  */
 export class RequestObservation {
-  private readonly startedAt = performance.now();
   /** When the response closed (`performance.now()`): the span's end, though the observation ends later in the turn. */
   private closedAt = 0;
   /** Read at the close too: express resolves it from app settings that may change before the turn ends. */
@@ -64,6 +63,8 @@ export class RequestObservation {
     private readonly response: ObservedResponse,
     private readonly observers: readonly HttpRequestObserver[],
     private readonly context: ObservationContext,
+    /** When the request arrived (`performance.now()`). */
+    private readonly startedAt = performance.now(),
   ) {}
 
   /** Tells the observers the request arrived, and ends the observation on `'close'`. */

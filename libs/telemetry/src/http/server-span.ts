@@ -89,13 +89,15 @@ export function startServerSpan(
   path: string,
   capturedHeaders: readonly string[] = [],
   samplerReadsAttributes = true,
+  /** When the request arrived (`performance.now()`), read once for the span and the request's observation. */
+  startedAt?: number,
 ): ServerSpan {
   // The caller's span context (`traceparent`) and baggage chain onto the request's context too.
   const parent = propagation.extract(RequestContext.over(ROOT_CONTEXT), request.headers);
   const method = httpMethodOf(request.method);
   const starter = librarySpanStarter();
   // Started by the SDK's tracer until the starter has learned it; the tracking id is then an attribute from the start.
-  let span = starter?.start(method, SpanKind.SERVER, parent, (traceId) => requestAttributes(request, method, path, capturedHeaders, traceId), samplerReadsAttributes);
+  let span = starter?.start(method, SpanKind.SERVER, parent, (traceId) => requestAttributes(request, method, path, capturedHeaders, traceId), samplerReadsAttributes, true, startedAt);
   const startedWithValidIds = span !== undefined && starter!.startsValidIds;
   if (span === undefined) {
     const tracer = libraryTracer();
@@ -188,7 +190,8 @@ export function endServerSpan(
   }
   if (route !== undefined) span.updateName(serverSpanName(httpMethodOf(method), route));
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end(endTime);
+  if (starter !== undefined && endTime !== undefined) starter.end(span, endTime);
+  else span.end(endTime);
 }
 
 // Route templates are the app's own; the cap only guards against a route source of someone else's.

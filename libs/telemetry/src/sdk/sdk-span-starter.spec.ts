@@ -1,5 +1,5 @@
 import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SamplingDecision, SpanKind, TraceFlags, createTraceState, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { hrTimeToMicroseconds, suppressTracing } from '@opentelemetry/core';
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import {
   AlwaysOnSampler,
@@ -300,6 +300,40 @@ describe('SdkSpanStarter', () => {
     const [tracerSpan, starterSpan] = endAndCompare(setup, viaTracer, viaStarter);
     expect(starterSpan.droppedAttributesCount).toBe(tracerSpan.droppedAttributesCount);
     expect(setup.starter.writableAttributes(viaStarter, 0, 0)).toBeUndefined();
+  });
+
+  it("should start a span from the caller's reading of the performance clock, and end it at the time since that reading", () => {
+    const setup = setUp();
+    const startedAt = performance.now() - 40;
+    const span = setup.starter.start('GET', SpanKind.SERVER, ROOT_CONTEXT, () => ({ ...ATTRIBUTES }), false, true, startedAt)!;
+    setup.starter.end(span, startedAt + 7.5);
+    const [ended] = setup.exporter.getFinishedSpans();
+    expect(ended).toBe(span);
+    // 7.5 ms from the given start, not from the moment start() ran (40 ms after it).
+    expect(hrTimeToMicroseconds(ended.duration)).toBeCloseTo(7500, 0);
+    expect(hrTimeToMicroseconds(ended.endTime) - hrTimeToMicroseconds(ended.startTime)).toBeCloseTo(7500, 0);
+    // Counted as the constructor counts them: the limit applies from the first attribute set after the start.
+    const limited = setUp({ spanLimits: { attributeCountLimit: Object.keys(ATTRIBUTES).length } });
+    const full = limited.starter.start('GET', SpanKind.SERVER, ROOT_CONTEXT, () => ({ ...ATTRIBUTES }), false)!;
+    full.setAttribute('one.more', 'dropped');
+    full.end();
+    expect(limited.exporter.getFinishedSpans()[0].droppedAttributesCount).toBe(1);
+  });
+
+  it('should end spans of other classes, and spans given a start time, as their own end() does', () => {
+    const setup = setUp();
+    const startTime = Date.now() - 1000;
+    const timed = setup.tracer.startSpan('GET', { kind: SpanKind.SERVER, startTime }, ROOT_CONTEXT);
+    const endedAt = performance.now();
+    setup.starter.end(timed, endedAt);
+    const viaEnd = setup.tracer.startSpan('GET', { kind: SpanKind.SERVER, startTime }, ROOT_CONTEXT);
+    viaEnd.end(endedAt);
+    const [first, second] = setup.exporter.getFinishedSpans();
+    expect(hrTimeToMicroseconds(first.endTime)).toBeCloseTo(hrTimeToMicroseconds(second.endTime), -3);
+    expect(hrTimeToMicroseconds(first.duration)).toBeGreaterThan(900_000);
+    const other = new TracerProvider().getTracer('other').startSpan('other');
+    setup.starter.end(other, performance.now());
+    expect(other.isRecording()).toBe(false);
   });
 
   it('should leave a span that has ended as the SDK leaves it', () => {

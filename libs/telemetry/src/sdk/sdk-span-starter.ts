@@ -13,6 +13,7 @@ import {
 import { cleanAttributes, isTracingSuppressed } from '@opentelemetry/core';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { PooledRandomIdGenerator } from './pooled-random-id-generator';
+import { endTimeOf, sdkSpanConstructor, type SdkSpanConstructor } from './sdk-span-constructor';
 
 /** What the SDK's `Tracer` keeps from its provider (fields of `@opentelemetry/sdk-trace` 2.x and 3.x). */
 interface SdkTracerFields {
@@ -55,6 +56,7 @@ interface SdkSpanFields {
   readonly _spanLimits: SdkTracerFields['_spanLimits'];
   _attributesCount: number;
   readonly _ended: boolean;
+  readonly _startTimeProvided: boolean;
 }
 
 /**
@@ -68,7 +70,9 @@ interface SdkSpanFields {
  * inline (rolldown/rolldown#8719): five property reads through the runtime, 1.1-1.3 µs a
  * span, a quarter of its time (BENCHMARKS.md). It also validates attributes the request
  * pipeline built valid, twice. Started here, a SERVER span's start and end take about 40 %
- * less time.
+ * less time. Once a span of the SDK's class has shown its fields, spans are made by a
+ * constructor of the library's own with that class's prototype and fields
+ * (SdkSpanConstructor): no options object, and the request's own start time.
  *
  * It relies on the tracer's fields, which are not public API: it works only once it has
  * checked them against a span the tracer itself started (`learnFrom`), and starts nothing
@@ -77,6 +81,8 @@ interface SdkSpanFields {
  */
 export class SdkSpanStarter {
   private spanClass: SdkSpanClass | undefined;
+  /** Makes the span class's spans without its constructor's options object, once checked against a span of its own (SdkSpanConstructor). */
+  private spanConstructor: SdkSpanConstructor | undefined;
   /** Set once a span the tracer made did not match its fields: the fast path stays off. */
   private mismatched = false;
 
@@ -121,8 +127,10 @@ export class SdkSpanStarter {
       fields.instrumentationScope === tracer.instrumentationScope &&
       typeof span.constructor === 'function' &&
       span.constructor !== Object;
-    if (matches) this.spanClass = span.constructor as SdkSpanClass;
-    else this.mismatched = true;
+    if (matches) {
+      this.spanClass = span.constructor as SdkSpanClass;
+      this.spanConstructor = sdkSpanConstructor(this.spanClass, span);
+    } else this.mismatched = true;
   }
 
   /**
@@ -166,6 +174,19 @@ export class SdkSpanStarter {
     return fields.attributes;
   }
 
+  /**
+   * Ends a span at `endedAt`, a reading of the performance clock (`performance.now()`), as
+   * `span.end(endedAt)` does. For a span of the SDK's class started without a start time of
+   * its own, the end is computed from its start as `end()` computes it, and handed to the
+   * span as an `HrTime`: `end(number)` reads the clock again to tell a performance reading
+   * from an epoch one, and converts it through three new arrays and the `timeOrigin` getter.
+   */
+  end(span: Span, endedAt: number): void {
+    const fields = span as unknown as SdkSpanFields;
+    if (this.spanConstructor === undefined || span.constructor !== this.spanClass || fields._startTimeProvided !== false) span.end(endedAt);
+    else span.end(endTimeOf(span, endedAt));
+  }
+
   /** Counts the attributes new to a span that the caller of `writableAttributes` set. */
   countAttributes(span: Span, added: number): void {
     (span as unknown as SdkSpanFields)._attributesCount += added;
@@ -179,7 +200,8 @@ export class SdkSpanStarter {
    * skipped; they are made before sampling when the sampler reads them
    * (`samplerReadsAttributes`), else only for a span that records. Without it (attributes
    * of the app's own), they are made and checked before sampling, as the tracer does. The
-   * SDK's limits apply either way.
+   * SDK's limits apply either way. `startedAt` is the span's start on the performance clock
+   * (`performance.now()`), when the caller has read it already.
    */
   start(
     name: string,
@@ -188,6 +210,7 @@ export class SdkSpanStarter {
     attributes: SpanAttributesSource,
     samplerReadsAttributes: boolean,
     attributesValid = true,
+    startedAt?: number,
   ): Span | undefined {
     const SpanClass = this.spanClass;
     if (SpanClass === undefined) return undefined;
@@ -226,11 +249,34 @@ export class SdkSpanStarter {
     };
     if (decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
     spanAttributes ??= attributes(traceId);
-    if (result.attributes !== undefined || !withinLimits(spanAttributes, tracer._spanLimits)) {
+    let attributesCount = result.attributes === undefined ? countWithinLimits(spanAttributes, tracer._spanLimits) : -1;
+    if (attributesCount < 0) {
       // The SDK's own merge and limits, as Tracer.startSpan applies them.
       const cleaned = cleanAttributes(Object.assign(spanAttributes, result.attributes), tracer._spanLimits);
       spanAttributes = cleaned.attributes ?? {};
       droppedAttributesCount += cleaned.droppedAttributesCount ?? 0;
+      attributesCount = Object.keys(spanAttributes).length;
+    }
+    const SdkSpan = this.spanConstructor;
+    if (SdkSpan !== undefined) {
+      const span = new SdkSpan(
+        spanContext,
+        name,
+        kind,
+        validParentSpanContext,
+        spanAttributes,
+        attributesCount,
+        droppedAttributesCount,
+        tracer._resource,
+        tracer.instrumentationScope,
+        tracer._spanProcessor,
+        tracer._spanLimits,
+        recordEndMetrics,
+        startedAt ?? performance.now(),
+      );
+      // The last step of SpanImpl's constructor.
+      tracer._spanProcessor.onStart(span as Parameters<SpanProcessor['onStart']>[0], context);
+      return span;
     }
     return new SpanClass({
       resource: tracer._resource,
@@ -266,20 +312,23 @@ function hasSdkTracerFields(tracer: Tracer): tracer is Tracer & SdkTracerFields 
   );
 }
 
-/** Whether no attribute would be dropped or cut by the span limits (strings and string arrays only, as the pipeline makes them). */
-function withinLimits(attributes: Attributes, limits: SdkTracerFields['_spanLimits']): boolean {
+/**
+ * How many attributes there are when no attribute would be dropped or cut by the span
+ * limits (strings and string arrays only, as the pipeline makes them), else -1.
+ */
+function countWithinLimits(attributes: Attributes, limits: SdkTracerFields['_spanLimits']): number {
   const countLimit = limits.attributeCountLimit ?? Infinity;
   const lengthLimit = limits.attributeValueLengthLimit ?? Infinity;
   let count = 0;
   for (const key in attributes) {
-    if (++count > countLimit) return false;
+    if (++count > countLimit) return -1;
     if (lengthLimit === Infinity) continue;
     const value = attributes[key];
     if (typeof value === 'string') {
-      if (value.length > lengthLimit) return false;
+      if (value.length > lengthLimit) return -1;
     } else if (Array.isArray(value)) {
-      for (const item of value) if (typeof item === 'string' && item.length > lengthLimit) return false;
+      for (const item of value) if (typeof item === 'string' && item.length > lengthLimit) return -1;
     }
   }
-  return true;
+  return count;
 }
