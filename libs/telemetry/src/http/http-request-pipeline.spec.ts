@@ -235,6 +235,18 @@ describe('HttpRequestPipeline', () => {
     expect(accessLine('/pipeline/slow')).toMatchObject({ '@level': 'WARN', '@message': 'GET /pipeline/slow 499', response: { status: 499, aborted: true } });
   });
 
+  it('should give a request on an ignored path a tracking id and nothing else, whatever its query string', async () => {
+    await start(true, { ignorePaths: ['/pipeline/fast'] });
+    const ignored = await request(app.getHttpServer()).get('/pipeline/fast?probe=1').expect(200);
+    const traced = await request(app.getHttpServer()).get('/pipeline/slow?probe=1').expect(200);
+    await settle();
+    expect(ignored.headers['x-tracking-id']).toMatch(/^[0-9a-f]{32}$/);
+    const serverSpans = tracing!.spans().filter((span) => span.kind === SpanKind.SERVER);
+    expect(serverSpans.map((span) => span.name)).toEqual(['GET /pipeline/slow']);
+    expect(serverSpans[0].attributes['url.path']).toBe('/pipeline/slow');
+    expect(traced.headers['x-tracking-id']).toBe(serverSpans[0].spanContext().traceId);
+  });
+
   it('should observe requests and issue tracking ids without an SDK', async () => {
     await start(false);
     const response = await request(app.getHttpServer()).get('/pipeline/fast').expect(200);

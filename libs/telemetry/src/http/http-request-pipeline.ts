@@ -6,7 +6,7 @@ import { Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { formatTraceparent } from '../propagation/traceparent';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { createPathMatcher } from '../sdk/ignored-paths';
+import { createPathMatcher, createQuerylessPathMatcher } from '../sdk/ignored-paths';
 import { sampledHeaders } from '../options/sampling-options.resolver';
 import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
 import { samplerReadsAttributes } from '../sdk/rule-based.sampler';
@@ -76,6 +76,8 @@ const CLIENT_ERROR_STATUS: Record<string, number> = {
 export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('TelemetryModule');
   private readonly isIgnored: (url: string | undefined) => boolean;
+  /** isIgnored for a path already cut at its query string. */
+  private readonly isIgnoredPath: (path: string) => boolean;
   /** Request headers the sampling rules decide on, captured on the server span. */
   private readonly sampledHeaders: readonly string[];
   private server: ObservedServer | undefined;
@@ -96,6 +98,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.isIgnored = createPathMatcher(options.ignorePaths);
+    this.isIgnoredPath = createQuerylessPathMatcher(options.ignorePaths);
     this.sampledHeaders = sampledHeaders(options.sampling);
     this.tracing = runtime.sdkStarted || hasGlobalTracerProvider();
     this.samplerReadsAttributes = !runtime.sdkStarted || samplerReadsAttributes(options.sampling);
@@ -163,11 +166,12 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
   private begin(request: ObservedRequest, response: ObservedResponse): Handling {
     const url = request.url ?? '/';
     const header = this.options.trackingIdHeader;
-    if (this.isIgnored(url)) return new Handling(suppressedContext(), undefined, { trackingId: assignTrackingId(request, response, header) });
     const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (this.isIgnoredPath(path)) return new Handling(suppressedContext(), undefined, { trackingId: assignTrackingId(request, response, header) });
     // One reading of the clock for the span's start and the observation's.
     const startedAt = performance.now();
-    const started = this.tracing ? startServerSpan(request, query === -1 ? url : url.slice(0, query), this.sampledHeaders, this.samplerReadsAttributes, startedAt) : undefined;
+    const started = this.tracing ? startServerSpan(request, path, this.sampledHeaders, this.samplerReadsAttributes, startedAt) : undefined;
     // A span without a trace id (no SDK behind the tracer) carries nothing: the request gets an id of its own.
     const spanContext = started?.validSpanContext();
     const serverSpan = spanContext !== undefined ? started : undefined;

@@ -1,4 +1,4 @@
-import { createPathMatcher } from './ignored-paths';
+import { createPathMatcher, createQuerylessPathMatcher } from './ignored-paths';
 
 describe('createPathMatcher', () => {
   const isIgnored = createPathMatcher(['/health', '/internal/*', /^\/metrics(\/|$)/]);
@@ -13,5 +13,23 @@ describe('createPathMatcher', () => {
 
   it('should ignore nothing for an empty list', () => {
     expect(createPathMatcher([])('/health')).toBe(false);
+  });
+});
+
+describe('createQuerylessPathMatcher', () => {
+  const isIgnoredPath = createQuerylessPathMatcher(['/health', '/internal/*', /^\/metrics(\/|$)/]);
+
+  it('should match paths as createPathMatcher matches URLs without a query string', () => {
+    const isIgnored = createPathMatcher(['/health', '/internal/*', /^\/metrics(\/|$)/]);
+    for (const path of ['/health', '/health/', '/internal/cache', '/metrics', '/metrics/extra', '/healthz', '/api/health', '/internals', '/']) {
+      expect(isIgnoredPath(path)).toBe(isIgnored(path));
+    }
+    expect(isIgnoredPath('/health/')).toBe(true);
+    expect(isIgnoredPath('/healthz')).toBe(false);
+  });
+
+  it('should take its argument as the whole path: a query string is for the caller to cut', () => {
+    expect(isIgnoredPath('/health?probe=1')).toBe(false);
+    expect(createQuerylessPathMatcher([])('/health')).toBe(false);
   });
 });

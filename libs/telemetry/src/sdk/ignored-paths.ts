@@ -8,6 +8,20 @@ import type { IgnoredPath } from '../interfaces/telemetry-sdk-options.interface'
  * @internal
  */
 export function createPathMatcher(paths: readonly IgnoredPath[]): (url: string | undefined) => boolean {
+  const matchesPath = createQuerylessPathMatcher(paths);
+  return (url) => {
+    if (!url) return false;
+    const query = url.indexOf('?');
+    return matchesPath(query === -1 ? url : url.slice(0, query));
+  };
+}
+
+/**
+ * createPathMatcher's predicate for a path the caller has already cut at its query
+ * string: the request pipeline cuts it once for the span and the match.
+ * @internal
+ */
+export function createQuerylessPathMatcher(paths: readonly IgnoredPath[]): (path: string) => boolean {
   const exact = new Set<string>();
   const prefixes: string[] = [];
   const patterns: RegExp[] = [];
@@ -19,10 +33,8 @@ export function createPathMatcher(paths: readonly IgnoredPath[]): (url: string |
   if (exact.size === 0 && prefixes.length === 0 && patterns.length === 0) return () => false;
   const exactLengths = new Set([...exact].map((path) => path.length));
 
-  return (url) => {
-    if (!url) return false;
-    const query = url.indexOf('?');
-    const path = stripTrailingSlash(query === -1 ? url : url.slice(0, query));
+  return (queryless) => {
+    const path = stripTrailingSlash(queryless);
     if (exactLengths.has(path.length) && exact.has(path)) return true;
     for (const prefix of prefixes) if (path.startsWith(prefix)) return true;
     for (const pattern of patterns) if (pattern.test(path)) return true;
