@@ -1,3 +1,4 @@
+import { createNoopMeter, metrics } from '@opentelemetry/api';
 import { InMemorySpanExporter, BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
@@ -36,6 +37,24 @@ describe('SpanExportMonitor', () => {
     await processor.forceFlush();
     expect(monitor.stats()).toMatchObject({ queued: 0, exported: 3, failed: 0 });
     expect(exporter.getFinishedSpans()).toHaveLength(3);
+  });
+
+  it("counts only the spans of the processor it is given to: OpenTelemetry's shared no-op meter stays a no-op", async () => {
+    const noopCounter = createNoopMeter().createCounter('probe');
+    const monitor = new SpanExportMonitor('memory', 60_000);
+    // A processor of the app's own, without a meter provider, and a library reading the global (no-op) meter.
+    const own = new BatchSpanProcessor({ exporter: new InMemorySpanExporter(), maxQueueSize: 8, scheduledDelayMillis: 60_000 });
+    const ownTracer = new TracerProvider({ spanProcessors: [own] }).getTracer('own');
+    for (let i = 0; i < 3; i++) ownTracer.startSpan(`own${i}`).end();
+    await own.forceFlush();
+    metrics.getMeter('another-library').createCounter('otel.sdk.processor.span.processed').add(5);
+    expect(createNoopMeter().createCounter('probe')).toBe(noopCounter);
+    expect(monitor.stats()).toMatchObject({ exported: 0, failed: 0, dropped: 0, queued: 0, queueCapacity: 0 });
+    // The monitor's own processor is still counted.
+    const { tracer, processor } = tracerWith(new InMemorySpanExporter(), monitor, 4);
+    tracer.startSpan('counted').end();
+    await processor.forceFlush();
+    expect(monitor.stats()).toMatchObject({ exported: 1, queueCapacity: 4 });
   });
 
   it('counts spans of failed exports and drops once the queue is full', async () => {

@@ -61,7 +61,10 @@ export class SpanExportMonitor {
     private readonly logIntervalMillis: number,
     private readonly now: () => number = Date.now,
   ) {
-    const meter: Meter = Object.assign(createNoopMeter(), {
+    // Over the no-op meter, not into it: `createNoopMeter()` is one object for the whole
+    // process (the global meter when no provider is set), and changed in place it would
+    // count the spans of every other processor and library reading it.
+    const meter: Meter = Object.assign(Object.create(createNoopMeter()) as Meter, {
       createCounter: (name: string) => ({ add: (value: number, attributes?: Attributes) => this.count(name, value, attributes) }),
       createUpDownCounter: (name: string) => ({ add: (value: number) => this.count(name, value, undefined) }),
       createObservableUpDownCounter: (name: string) => ({
