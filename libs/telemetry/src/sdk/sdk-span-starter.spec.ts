@@ -255,6 +255,25 @@ describe('SdkSpanStarter', () => {
     expect(sumOf((await setup.reader.collect()).resourceMetrics, 'otel.sdk.span.started')).toBe(3);
   });
 
+  it('should not record span metrics that go to no meter: without a meter provider the tracer has only no-op instruments', () => {
+    const processor = new RecordingProcessor();
+    const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('no meter');
+    const starter = SdkSpanStarter.for(tracer)!;
+    const learning = tracer.startSpan('learning', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+    starter.learnFrom(learning);
+    const startSpanMetrics = jest.spyOn((tracer as unknown as { _tracerMetrics: { startSpan(): unknown } })._tracerMetrics, 'startSpan');
+    const span = starter.start('GET', SpanKind.SERVER, ROOT_CONTEXT, () => ({ ...ATTRIBUTES }), false)!;
+    span.end();
+    expect(startSpanMetrics).not.toHaveBeenCalled();
+    expect((span as unknown as { _recordEndMetrics?: unknown })._recordEndMetrics).toBeUndefined();
+    expect(processor.finished).toContain(span);
+    // With a meter provider (setUp's), every span is counted: the test above.
+    const counted = setUp();
+    const spy = jest.spyOn((counted.tracer as unknown as { _tracerMetrics: { startSpan(): unknown } })._tracerMetrics, 'startSpan');
+    counted.starter.start('GET', SpanKind.SERVER, ROOT_CONTEXT, () => ({ ...ATTRIBUTES }), false)!.end();
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
   it('should set attributes it is told are valid as setAttribute does: new, overwritten, over the count limit, cut, after the end', () => {
     const setup = setUp({ spanLimits: { attributeCountLimit: 6, attributeValueLengthLimit: 12 } });
     const { viaTracer, viaStarter } = startBoth(setup, ROOT_CONTEXT, () => ({ 'http.request.method': 'GET', 'url.path': '/items/42' }));

@@ -1,4 +1,5 @@
 import {
+  createNoopMeter,
   INVALID_SPAN_CONTEXT,
   SamplingDecision,
   SpanKind,
@@ -23,7 +24,12 @@ interface SdkTracerFields {
   readonly _resource: object;
   readonly _spanProcessor: SpanProcessor;
   readonly instrumentationScope: object;
-  readonly _tracerMetrics: { startSpan(parent: SpanContext | undefined, decision: SamplingDecision): (() => void) | undefined };
+  readonly _tracerMetrics: {
+    startSpan(parent: SpanContext | undefined, decision: SamplingDecision): (() => void) | undefined;
+    /** The instruments it records to (sdk-trace 2.x and 3.x). */
+    readonly startedSpans?: unknown;
+    readonly liveSpans?: unknown;
+  };
 }
 
 /** The options of the SDK's `SpanImpl` constructor, as its `Tracer.startSpan` passes them. */
@@ -46,6 +52,10 @@ interface SdkSpanOptions {
 type SdkSpanClass = new (options: SdkSpanOptions) => Span;
 
 const NO_ATTRIBUTE_LIMITS = { attributeCountLimit: Infinity, attributeValueLengthLimit: Infinity };
+
+// OpenTelemetry's no-op instruments: one of each kind for the process.
+const NOOP_COUNTER = createNoopMeter().createCounter('nest-telemetry.probe');
+const NOOP_UP_DOWN_COUNTER = createNoopMeter().createUpDownCounter('nest-telemetry.probe');
 
 /** The attributes of a span, made only when it will record unless the sampler reads them; given the span's trace id, for attributes that repeat it. */
 export type SpanAttributesSource = (traceId: string) => Attributes;
@@ -94,8 +104,17 @@ export class SdkSpanStarter {
    */
   readonly startsValidIds: boolean;
 
+  /**
+   * Whether the tracer's span metrics (`otel.sdk.span.started`, `otel.sdk.span.live`) go
+   * anywhere: without a meter provider they go to OpenTelemetry's no-op instruments, and
+   * recording them would only make two attribute objects and a closure a span.
+   */
+  private readonly recordsSpanMetrics: boolean;
+
   private constructor(private readonly tracer: SdkTracerFields) {
     this.startsValidIds = tracer._idGenerator instanceof PooledRandomIdGenerator;
+    const { startedSpans, liveSpans } = tracer._tracerMetrics;
+    this.recordsSpanMetrics = !(startedSpans === NOOP_COUNTER && liveSpans === NOOP_UP_DOWN_COUNTER);
   }
 
   /** A starter for an SDK tracer, or undefined for any other (a proxy's no-op, a user's own implementation). */
@@ -240,7 +259,7 @@ export class SdkSpanStarter {
     }
     const result = tracer._sampler.shouldSample(context, traceId, name, kind, spanAttributes ?? {}, []);
     const decision = result.decision;
-    const recordEndMetrics = tracer._tracerMetrics.startSpan(parentSpanContext, decision);
+    const recordEndMetrics = this.recordsSpanMetrics ? tracer._tracerMetrics.startSpan(parentSpanContext, decision) : undefined;
     const spanContext: SpanContext = {
       traceId,
       spanId,
