@@ -18,22 +18,7 @@ import { addHrTimes, millisToHrTime } from '@opentelemetry/core';
  * SDK version) gets none, and its spans keep coming from its constructor.
  * @internal
  */
-export type SdkSpanConstructor = new (
-  spanContext: SpanContext,
-  name: string,
-  kind: SpanKind,
-  parentSpanContext: SpanContext | undefined,
-  attributes: Attributes,
-  attributesCount: number,
-  droppedAttributesCount: number,
-  resource: object,
-  scope: object,
-  spanProcessor: object,
-  spanLimits: object,
-  recordEndMetrics: (() => void) | undefined,
-  /** The span's start on the performance clock (`performance.now()`). */
-  startedAt: number,
-) => Span;
+export type SdkSpanConstructor = new (...parameters: Parameters<ReturnType<typeof sdkSpanFunction>>) => Span;
 
 /** The fields of an SDK span its end time is computed from (SpanImpl's). */
 interface SpanTimeFields {
@@ -44,14 +29,10 @@ interface SpanTimeFields {
 // Constant for the life of a thread; SpanImpl reads the getter on every span.
 const TIME_ORIGIN = performance.timeOrigin;
 
-/**
- * A constructor for the spans of `SpanClass`, or undefined when a span it makes would not be
- * one `sample` (a span the class's constructor made, not ended) could tell apart from itself.
- * @internal
- */
-export function sdkSpanConstructor(SpanClass: abstract new (...args: never[]) => Span, sample: Span): SdkSpanConstructor | undefined {
+/** A new constructor function (each span class gets its own, with that class's prototype). */
+function sdkSpanFunction() {
   // SpanImpl's constructor, as of @opentelemetry/sdk-trace 2.x and 3.x, with the fields in the order it sets them.
-  function SdkSpan(
+  return function SdkSpan(
     this: Record<string, unknown>,
     spanContext: SpanContext,
     name: string,
@@ -65,6 +46,7 @@ export function sdkSpanConstructor(SpanClass: abstract new (...args: never[]) =>
     spanProcessor: object,
     spanLimits: object,
     recordEndMetrics: (() => void) | undefined,
+    /** The span's start on the performance clock (`performance.now()`). */
     startedAt: number,
   ): void {
     const now = Date.now();
@@ -92,7 +74,16 @@ export function sdkSpanConstructor(SpanClass: abstract new (...args: never[]) =>
     this._performanceStartTime = startedAt;
     this._performanceOffset = now - (startedAt + TIME_ORIGIN);
     this._startTimeProvided = false;
-  }
+  };
+}
+
+/**
+ * A constructor for the spans of `SpanClass`, or undefined when a span it makes would not be
+ * one `sample` (a span the class's constructor made, not ended) could tell apart from itself.
+ * @internal
+ */
+export function sdkSpanConstructor(SpanClass: abstract new (...args: never[]) => Span, sample: Span): SdkSpanConstructor | undefined {
+  const SdkSpan = sdkSpanFunction();
   // The class's own prototype: `instanceof`, `constructor` and every method are the SDK's.
   SdkSpan.prototype = SpanClass.prototype;
   const constructor = SdkSpan as unknown as SdkSpanConstructor;
