@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Res, type INestApplication } from '@nestjs
 import { Test } from '@nestjs/testing';
 import { SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace';
-import { request as httpRequest } from 'node:http';
+import { Server, request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { InMemoryTracing } from '../testing/in-memory-tracing';
 import { MemoryLogDestination } from '../testing/memory-log-destination';
@@ -245,6 +245,26 @@ describe('HttpRequestPipeline', () => {
     expect(serverSpans.map((span) => span.name)).toEqual(['GET /pipeline/slow']);
     expect(serverSpans[0].attributes['url.path']).toBe('/pipeline/slow');
     expect(traced.headers['x-tracking-id']).toBe(serverSpans[0].spanContext().traceId);
+  });
+
+  it("should only observe where another instrumentation wraps the server, ignored paths still left out whatever their query string", async () => {
+    // What shimmer leaves on a function it wrapped, as instrumentation-http does to Server.prototype.emit.
+    const original = Server.prototype.emit;
+    const wrapped = Object.assign(function (this: Server, ...args: unknown[]) {
+      return (original as (...args: unknown[]) => boolean).apply(this, args);
+    }, { __original: original, __unwrap: () => undefined, __wrapped: true });
+    Server.prototype.emit = wrapped as unknown as Server['emit'];
+    try {
+      await start(false);
+      const ignored = await request(app.getHttpServer()).get('/metrics?probe=1').expect(200);
+      const observed = await request(app.getHttpServer()).get('/pipeline/fast?probe=1').expect(200);
+      await settle();
+      expect(ignored.headers['x-tracking-id']).toMatch(/^[0-9a-f]{32}$/);
+      expect(accessLine('/pipeline/fast')).toMatchObject({ tracking_id: observed.headers['x-tracking-id'] });
+      expect(accessLine('/metrics')).toBeUndefined();
+    } finally {
+      Server.prototype.emit = original;
+    }
   });
 
   it('should observe requests and issue tracking ids without an SDK', async () => {

@@ -6,7 +6,7 @@ import { Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { formatTraceparent } from '../propagation/traceparent';
 import type { ResolvedTelemetryOptions } from '../options/resolved-telemetry-options.interface';
-import { createPathMatcher, createQuerylessPathMatcher } from '../sdk/ignored-paths';
+import { createQuerylessPathMatcher, pathOfUrl } from '../sdk/ignored-paths';
 import { sampledHeaders } from '../options/sampling-options.resolver';
 import { hasGlobalTracerProvider } from '../sdk/global-tracer-provider';
 import { samplerReadsAttributes } from '../sdk/rule-based.sampler';
@@ -75,8 +75,7 @@ const CLIENT_ERROR_STATUS: Record<string, number> = {
 @Injectable()
 export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('TelemetryModule');
-  private readonly isIgnored: (url: string | undefined) => boolean;
-  /** isIgnored for a path already cut at its query string. */
+  /** Whether a path (a URL cut at its query string, pathOfUrl) is one of `ignorePaths`. */
   private readonly isIgnoredPath: (path: string) => boolean;
   /** Request headers the sampling rules decide on, captured on the server span. */
   private readonly sampledHeaders: readonly string[];
@@ -97,7 +96,6 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     @Inject(HTTP_REQUEST_OBSERVERS) private readonly observers: readonly HttpRequestObserver[],
     private readonly adapterHost: HttpAdapterHost,
   ) {
-    this.isIgnored = createPathMatcher(options.ignorePaths);
     this.isIgnoredPath = createQuerylessPathMatcher(options.ignorePaths);
     this.sampledHeaders = sampledHeaders(options.sampling);
     this.tracing = runtime.sdkStarted || hasGlobalTracerProvider();
@@ -166,8 +164,7 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
   private begin(request: ObservedRequest, response: ObservedResponse): Handling {
     const url = request.url ?? '/';
     const header = this.options.trackingIdHeader;
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const path = pathOfUrl(url);
     if (this.isIgnoredPath(path)) return new Handling(suppressedContext(), undefined, { trackingId: assignTrackingId(request, response, header) });
     // One reading of the clock for the span's start and the observation's.
     const startedAt = performance.now();
@@ -227,7 +224,8 @@ export class HttpRequestPipeline implements OnApplicationBootstrap, BeforeApplic
     if (this.draining) response.setHeader('Connection', 'close');
     try {
       const trackingId = assignTrackingId(request, response, this.options.trackingIdHeader);
-      if (this.observers.length === 0 || this.isIgnored(request.url)) return;
+      const url = request.url;
+      if (this.observers.length === 0 || (url ? this.isIgnoredPath(pathOfUrl(url)) : false)) return;
       new RequestObservation(request, response, this.observers, new ObservationContext(trace.getActiveSpan(), trackingId, this.reportObserverError)).start();
     } catch (error) {
       this.reportObserverError(error);

@@ -1,5 +1,6 @@
 import type { Span, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { pathOfUrl } from '../sdk/ignored-paths';
 import { routeTemplateOf } from '../tracing/route-template';
 import type { CompletedRequest, HttpRequestObserver, ObservedRequest, ObservedResponse } from './http-request-observer.interface';
 import { CLIENT_CLOSED_REQUEST } from './http.constants';
@@ -126,7 +127,6 @@ export class RequestObservation {
   private complete(): CompletedRequest {
     const { request, response } = this;
     const url = request.originalUrl ?? request.url ?? '/';
-    const query = url.indexOf('?');
     const aborted = response.writableFinished === false;
     const method = request.method ?? 'GET';
     const { span, ownSpan, handlerErrorSlot, trackingId } = this.context;
@@ -142,7 +142,7 @@ export class RequestObservation {
       request,
       response,
       method,
-      query === -1 ? url : url.slice(0, query),
+      pathOfUrl(url),
       route,
       status,
       aborted,

@@ -9,16 +9,18 @@ import type { IgnoredPath } from '../interfaces/telemetry-sdk-options.interface'
  */
 export function createPathMatcher(paths: readonly IgnoredPath[]): (url: string | undefined) => boolean {
   const matchesPath = createQuerylessPathMatcher(paths);
-  return (url) => {
-    if (!url) return false;
-    const query = url.indexOf('?');
-    return matchesPath(query === -1 ? url : url.slice(0, query));
-  };
+  return (url) => !!url && matchesPath(pathOfUrl(url));
+}
+
+/** A request URL without its query string. @internal */
+export function pathOfUrl(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /**
  * createPathMatcher's predicate for a path the caller has already cut at its query
- * string: the request pipeline cuts it once for the span and the match.
+ * string (pathOfUrl): the request pipeline cuts it once for the span and the match.
  * @internal
  */
 export function createQuerylessPathMatcher(paths: readonly IgnoredPath[]): (path: string) => boolean {
