@@ -348,7 +348,9 @@ describe('SdkSpanStarter', () => {
     const viaEnd = setup.tracer.startSpan('GET', { kind: SpanKind.SERVER, startTime }, ROOT_CONTEXT);
     viaEnd.end(endedAt);
     const [first, second] = setup.exporter.getFinishedSpans();
-    expect(hrTimeToMicroseconds(first.endTime)).toBeCloseTo(hrTimeToMicroseconds(second.endTime), -3);
+    // Each span keeps its own offset between the performance clock and Date.now(), whose
+    // millisecond steps let two spans started apart differ by up to a millisecond.
+    expect(Math.abs(hrTimeToMicroseconds(first.endTime) - hrTimeToMicroseconds(second.endTime))).toBeLessThan(2_000);
     expect(hrTimeToMicroseconds(first.duration)).toBeGreaterThan(900_000);
     const other = new TracerProvider().getTracer('other').startSpan('other');
     setup.starter.end(other, performance.now());
