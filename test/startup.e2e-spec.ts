@@ -118,6 +118,15 @@ describe('starting the SDK', () => {
     expect(output).toContain("from 'nest-telemetry/sdk'");
   });
 
+  it('should start no SDK under OTEL_SDK_DISABLED=true without warning, and still answer with a tracking id', async () => {
+    const { output, result } = await start('early', [], { OTEL_SDK_DISABLED: 'true' });
+    expect(result).toMatchObject({ status: 200, sdk: false, spans: [] });
+    expect(result.trackingId).toMatch(/^[0-9a-f]{32}$/);
+    // Said at the log level (the fixture's start-up shows warnings only): a choice, not a mistake to warn of.
+    expect(output).not.toContain('OpenTelemetry SDK not started');
+    expect(output).not.toMatch(/WARN|ERROR/);
+  });
+
   it('should start from OTEL_* variables alone with --require nest-telemetry/register, as the warning says', async () => {
     const { output, result } = await start('register', ['--require', 'nest-telemetry/register'], { OTEL_SERVICE_NAME: 'fixture' });
     expect(result).toMatchObject({ status: 200, sdk: true });

@@ -23,7 +23,9 @@ export class TelemetryStartupCheck implements OnModuleInit {
   onModuleInit(): void {
     const sdk = this.runtime;
     if (!sdk.sdkStarted) {
-      if (!hasGlobalTracerProvider()) {
+      if (sdk.sdkDisabled) {
+        this.logger.log('OpenTelemetry SDK disabled by OTEL_SDK_DISABLED: no spans are recorded; tracking ids, logs and metrics go on.');
+      } else if (!hasGlobalTracerProvider()) {
         this.logger.warn(
           `OpenTelemetry SDK not started: no spans are recorded and tracking ids are not trace ids of a real trace. To fix it, ${HOW_TO_START}.`,
         );

@@ -1,4 +1,4 @@
-import { context, diag, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
+import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, loggingErrorHandler, setGlobalErrorHandler, W3CBaggagePropagator } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import {
@@ -10,7 +10,6 @@ import {
   serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
   NoopSpanProcessor,
@@ -28,8 +27,10 @@ import { PooledRandomIdGenerator } from './pooled-random-id-generator';
 import { StrictTraceContextPropagator } from '../propagation/strict-trace-context.propagator';
 import { createEncodedSpanExporter, createLogRecordExporter, createSpanExporter, sharedExportThread } from './span-exporter.factory';
 import { SpanExportMonitor } from './span-export-monitor';
+import { registerTracingSdk, type TracingSdk } from './tracing-sdk';
 import { withDeadline } from './with-deadline';
-import type { TelemetryRuntime } from './telemetry-runtime';
+import { createStandInRuntime, type TelemetryRuntime } from './telemetry-runtime';
+import { configureDiagnosticsFromEnv, sdkDisabledByEnv } from './otel-environment';
 import { endQueuedObservations } from '../http/turn-end-observations';
 
 type ExportThreadOf = ReturnType<typeof sharedExportThread>;
@@ -44,7 +45,7 @@ let current: TelemetryRuntime | undefined;
 const instrumentationsByRuntime = new WeakMap<TelemetryRuntime, readonly Instrumentation[]>();
 
 /**
- * Starts the OpenTelemetry Node SDK and returns the process's telemetry runtime. Call it
+ * Starts OpenTelemetry's tracing SDK and returns the process's telemetry runtime. Call it
  * before `@nestjs/core`, `express` or `http` are loaded (first line of `main.ts`, through
  * a file of its own, or with `node --require nest-telemetry/register`):
  * auto-instrumentation patches modules as they load and silently misses those loaded before.
@@ -57,6 +58,9 @@ const instrumentationsByRuntime = new WeakMap<TelemetryRuntime, readonly Instrum
 export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRuntime {
   if (current) return current;
   const resolved = resolveSdkOptions(options);
+  configureDiagnosticsFromEnv();
+  // The specification's switch for every signal: the module runs as without an SDK.
+  if (sdkDisabledByEnv()) return (current = disabledRuntime(resolved));
   const loadedTooEarly = MUST_LOAD_AFTER_SDK.filter(isLoaded);
   // One export thread for the span and log record exporters.
   const exportThread = sharedExportThread(resolved);
@@ -65,23 +69,21 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
   const resource = resourceFromAttributes(resourceAttributesOf(resolved));
   const loggerProvider = createLoggerProvider(resolved, resource, exportThread);
 
-  const sdk = new NodeSDK({
+  // Metrics go through Prometheus and logs through pino (bridged to `loggerProvider`
+  // when exported over OTLP): the SDK is tracing's alone.
+  const sdk = registerTracingSdk({
     resource,
     // The environment detector is applied above, under the options, not over them.
     resourceDetectors: resolved.detectResources ? [hostDetector, osDetector, processDetector, serviceInstanceIdDetector] : [],
-    textMapPropagator: propagatorOf(process.env),
+    // W3C Trace Context by the letter, and W3C Baggage, unless `OTEL_PROPAGATORS` names others.
+    propagator: new CompositePropagator({ propagators: [new StrictTraceContextPropagator(), new W3CBaggagePropagator()] }),
     // OpenTelemetry's AsyncLocalStorage manager, entering each context with one frame copy instead of two.
     contextManager: createContextManager(),
     sampler: createSampler(resolved.sampling),
     idGenerator: new PooledRandomIdGenerator(),
     spanProcessors: [spanProcessor],
     instrumentations,
-    // Metrics go through Prometheus and logs through pino (bridged to `loggerProvider`
-    // when exported over OTLP): no metric or log pipelines of the SDK's own.
-    metricReaders: [],
-    logRecordProcessors: [],
   });
-  sdk.start();
   // Failed exports reach this handler; without it they would go to a diag logger nobody set.
   if (exportMonitor) setGlobalErrorHandler((error) => exportMonitor.reportError(error));
 
@@ -110,6 +112,19 @@ export function startTelemetry(options: TelemetrySdkOptions = {}): TelemetryRunt
   return runtime;
 }
 
+/** `OTEL_SDK_DISABLED=true`: the stand-in's runtime (tracking ids, logs, metrics; no spans), until shut down. */
+function disabledRuntime(options: ResolvedSdkOptions): TelemetryRuntime {
+  const runtime: TelemetryRuntime = {
+    ...createStandInRuntime(options),
+    sdkDisabled: true,
+    shutdown: () => {
+      if (current === runtime) current = undefined;
+      return Promise.resolve();
+    },
+  };
+  return runtime;
+}
+
 /** The runtime `startTelemetry()` started, if any. For the TELEMETRY_RUNTIME provider. @internal */
 export function currentTelemetryRuntime(): TelemetryRuntime | undefined {
   return current;
@@ -134,7 +149,7 @@ function resourceAttributesOf(options: ResolvedSdkOptions): Record<string, strin
 
 /** Leaves nothing process-wide behind: exporters flushed, modules unpatched, globals free. */
 async function stop(
-  sdk: NodeSDK,
+  sdk: TracingSdk,
   loggerProvider: LoggerProvider | undefined,
   instrumentations: readonly Instrumentation[],
   timeoutMillis: number,
@@ -178,15 +193,6 @@ function createLoggerProvider(options: ResolvedSdkOptions, resource: ReturnType<
   const exporter = createLogRecordExporter(options, exportThread);
   if (!exporter) return undefined;
   return new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter })] });
-}
-
-/**
- * W3C Trace Context by the letter, and W3C Baggage; `OTEL_PROPAGATORS`, when set, is the
- * user's explicit choice and the SDK builds what it names instead.
- */
-function propagatorOf(env: NodeJS.ProcessEnv): TextMapPropagator | undefined {
-  if (env.OTEL_PROPAGATORS?.trim()) return undefined;
-  return new CompositePropagator({ propagators: [new StrictTraceContextPropagator(), new W3CBaggagePropagator()] });
 }
 
 function isLoaded(moduleName: string): boolean {

@@ -14,6 +14,8 @@ export interface TelemetryRuntime {
   readonly options: ResolvedSdkOptions;
   /** False for the stand-in: no SDK, no spans, tracking ids still issued. */
   readonly sdkStarted: boolean;
+  /** True when `OTEL_SDK_DISABLED=true` kept `startTelemetry()` from starting the SDK. */
+  readonly sdkDisabled?: boolean;
   /** Modules already loaded when the SDK started: auto-instrumentation misses them. */
   readonly loadedTooEarly: readonly string[];
   /** True when instrumentation-nestjs-core is running and patched `@nestjs/core` in time. */
