@@ -18,18 +18,18 @@ import type { SpanLimits } from '@opentelemetry/sdk-trace';
 // not). The exporter's, the sampler's and the batch's variables are read where those
 // are made.
 
-/** `OTEL_SDK_DISABLED=true`: nothing is registered, every span is a no-op. */
+/** `OTEL_SDK_DISABLED=true`: `startTelemetry()` starts no SDK; every span is a no-op. @internal */
 export function sdkDisabledByEnv(): boolean {
   return getBooleanFromEnv('OTEL_SDK_DISABLED');
 }
 
-/** `OTEL_LOG_LEVEL`: OpenTelemetry's own diagnostics on the console, at that level. */
+/** `OTEL_LOG_LEVEL`: OpenTelemetry's own diagnostics on the console, at that level. @internal */
 export function configureDiagnosticsFromEnv(): void {
   const level = getStringFromEnv('OTEL_LOG_LEVEL');
   if (level !== undefined) diag.setLogger(new DiagConsoleLogger(), { logLevel: diagLogLevelFromString(level) });
 }
 
-/** `OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT`, `OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT`, `OTEL_LINK_ATTRIBUTE_COUNT_LIMIT`; unset ones keep the SDK's defaults. */
+/** `OTEL_SPAN_*_LIMIT`, `OTEL_ATTRIBUTE_*_LIMIT`, `OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT`, `OTEL_LINK_ATTRIBUTE_COUNT_LIMIT`; unset ones keep the SDK's defaults. @internal */
 export function spanLimitsFromEnv(): SpanLimits {
   return {
     attributeCountLimit: getNumberFromEnv('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ?? getNumberFromEnv('OTEL_ATTRIBUTE_COUNT_LIMIT'),
@@ -52,6 +52,7 @@ const PROPAGATORS: Readonly<Record<string, () => TextMapPropagator>> = {
  * The propagators `OTEL_PROPAGATORS` names: `undefined` when it is unset or blank (the
  * library's default applies), `null` for `none` or when no name is known (nothing is
  * propagated, as NodeSDK does). Unknown names are reported through `diag` and skipped.
+ * @internal
  */
 export function propagatorFromEnv(): TextMapPropagator | null | undefined {
   const names = [...new Set(getStringListFromEnv('OTEL_PROPAGATORS') ?? [])];

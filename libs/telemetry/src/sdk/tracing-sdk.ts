@@ -4,7 +4,7 @@ import { detectResources, type Resource, type ResourceDetector } from '@opentele
 import { TracerProvider, type IdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { propagatorFromEnv, spanLimitsFromEnv } from './otel-environment';
 
-/** What the library's tracing SDK is made of; `startTelemetry()` builds each part. */
+/** What the library's tracing SDK is made of; `startTelemetry()` builds each part. @internal */
 export interface TracingSdkParts {
   /** The service's resource; detected attributes go under it. */
   readonly resource: Resource;
@@ -18,7 +18,7 @@ export interface TracingSdkParts {
   readonly instrumentations: readonly Instrumentation[];
 }
 
-/** The registered SDK. */
+/** The registered SDK. @internal */
 export interface TracingSdk {
   readonly tracerProvider: TracerProvider;
   /** Flushes and stops the span processors. */
@@ -30,9 +30,11 @@ export interface TracingSdk {
  * configuration of traces alone, honouring `OTEL_PROPAGATORS` and the span limits'
  * `OTEL_*` variables (`startTelemetry()` reads `OTEL_SDK_DISABLED` and `OTEL_LOG_LEVEL`), without
  * loading NodeSDK: it requires every exporter and metric reader it supports at load,
- * about 320 modules and 5 MB of heap a service would carry unused. Metrics go through
+ * 216 modules and 4 MB of heap a service would carry unused (BENCHMARKS.md, "Twenty-first
+ * session"). Metrics go through
  * Prometheus and logs through pino, so no meter or logger provider is registered, and a
  * user's own remain free to be.
+ * @internal
  */
 export function registerTracingSdk(parts: TracingSdkParts): TracingSdk {
   // Instrumentations first, as NodeSDK: they patch modules as those load, and take the
